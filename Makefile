@@ -1,0 +1,69 @@
+# benchsuite — `make help` lists the targets.
+# The first target that needs Python creates .venv and installs the suite into it.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The CPU wheel of torch lies on this machine's disk; on a GPU machine the same pin takes the CUDA wheel.
+TORCH  ?= torch==2.13.0
+TASK   ?=
+SEEDS  ?= 3
+PRESET ?= standard
+ARGS   ?=
+SUITE  ?= default
+WORKERS ?= 1
+EXECUTOR ?= local
+RESULTS ?= results
+
+STAMP := $(VENV)/.installed
+
+.PHONY: help bench sweep test test-slow report list lint format clean venv
+
+help: ## show this help
+	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo ""
+	@echo "  variables: TASK=<id> SEEDS=<n or 0,1,2> PRESET=smoke|standard ARGS=\"key=value ...\" SUITE=<name> WORKERS=<k>"
+	@echo "  example:   make bench TASK=cartpole_dqn SEEDS=3"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create or update .venv (done automatically by the other targets)
+
+bench: $(STAMP) ## run TASK (or the default suite) for SEEDS seeds, then refresh the report
+ifeq ($(strip $(TASK)),)
+	$(BIN)/bench sweep $(SUITE) --seeds $(SEEDS) --preset $(PRESET) --workers $(WORKERS) --results $(RESULTS) $(ARGS)
+else
+	$(BIN)/bench run $(TASK) --seeds $(SEEDS) --preset $(PRESET) --results $(RESULTS) $(ARGS)
+endif
+	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
+
+sweep: $(STAMP) ## run SUITE over SEEDS seeds with WORKERS processes (EXECUTOR=local|ray)
+	$(BIN)/bench sweep $(SUITE) --seeds $(SEEDS) --preset $(PRESET) --executor $(EXECUTOR) --workers $(WORKERS) --results $(RESULTS) $(ARGS)
+
+report: $(STAMP) ## write leaderboards and the HTML page from results/
+	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
+
+list: $(STAMP) ## list the tasks
+	$(BIN)/bench list
+
+test: $(STAMP) ## run the test suite (slow tests excluded)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+test-slow: $(STAMP) ## run only the slow tests
+	$(BIN)/python -m pytest -m slow -q
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check suite tasks reports tests benchmarks examples
+	$(BIN)/ruff format --check suite tasks reports tests benchmarks examples
+
+format: $(STAMP) ## ruff fix and format
+	$(BIN)/ruff check --fix suite tasks reports tests benchmarks examples
+	$(BIN)/ruff format suite tasks reports tests benchmarks examples
+
+clean: ## remove results and caches (keeps .venv)
+	rm -rf results .pytest_cache .ruff_cache

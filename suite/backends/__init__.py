@@ -1,0 +1,1 @@
+"""Training backends shared by the families: Lightning, stable-baselines3, plain (no training framework)."""

@@ -1,0 +1,81 @@
+"""The `bench` command. Subcommands live in `suite/commands/<name>.py`, each with `add(sub)` and `main(args)`.
+
+Heavy libraries (torch, wandb, ray) are imported inside the subcommands that need them, so
+`bench --help` and `bench list` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ["list", "run", "sweep", "report", "compare", "show", "config"]
+
+EPILOG = """\
+examples:
+  bench list --family rl                      what can be run
+  bench run cartpole_dqn --seeds 3            train and evaluate 3 seeds, print the leaderboard
+  bench run digits_mlp --preset smoke lr=0.01 one quick run with an override
+  bench config digits_mlp                     every config key, its value and meaning
+  bench report --format md,csv,html           leaderboards from all records in results/
+  bench run digits_my_cnn --plugin my_models.py   your own model, registered with @register_model
+
+Results go to ./results (or $BENCH_RESULTS); wandb logs offline unless you are logged in.
+"""
+
+
+def common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    p.add_argument("--plugin", action="append", default=argparse.SUPPRESS, metavar="FILE.py|MODULE", help="load models/problems from a file or module (repeatable)")
+    return p
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="bench",
+        description="benchsuite: train, evaluate and rank classifiers, GANs, autoencoders, forecasters and RL agents.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common()],
+    )
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            mod = importlib.import_module(f"suite.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"suite.commands.{name}":
+                continue
+            raise
+        mod.add(sub, common())
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    from suite.errors import UserError
+
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    if not args.command:
+        parser().print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except UserError as exc:
+        if debug:
+            raise
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted; finished records are kept", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,29 @@
+"""`bench config TASK`: every config key of a task with its value under a preset and its meaning."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+
+def add(sub, common) -> None:
+    p = sub.add_parser("config", parents=[common], help="show a task's config keys, values and presets")
+    p.add_argument("task", metavar="TASK")
+    p.add_argument("--preset", default="standard")
+    p.add_argument("overrides", nargs="*", default=[], metavar="key=value")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from suite.config import help_of, preset_names, resolve_config, type_name
+    from suite.registry import get_registry
+    import typing
+
+    reg = get_registry(getattr(args, "plugin", []))
+    task = reg.task(args.task)
+    cfg = resolve_config(task, args.preset, args.overrides)
+    hints = typing.get_type_hints(type(cfg))
+    print(f"{task.id} ({task.family}) preset {args.preset}; presets: {', '.join(preset_names(task))}")
+    for f in dataclasses.fields(cfg):
+        print(f"  {f.name:24} = {getattr(cfg, f.name)!r:24} {type_name(hints[f.name]):18} {help_of(f)}")
+    return 0

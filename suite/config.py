@@ -1,0 +1,230 @@
+"""Typed configs: a family's base dataclass + a model's own fields, filled from presets and overrides.
+
+Resolution order, later wins: dataclass defaults → family preset → problem preset
+(`<preset>` then `<family>/<preset>`) → model preset (`<preset>` then `<problem>/<preset>`) → the
+user's `key=value` overrides. Every key is checked against the dataclass; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+import types
+import typing
+from typing import Any, Literal, Union, get_args, get_origin
+
+from suite.errors import UserError, did_you_mean
+from suite.registry import Task, resolve
+
+DEFAULT_PRESET = "standard"
+
+
+def help_of(f: dataclasses.Field) -> str:
+    return f.metadata.get("help", "")
+
+
+def doc(default: Any = dataclasses.MISSING, help: str = "", **kw) -> Any:
+    """A dataclass field with a one-line explanation shown by `bench config TASK`."""
+    if isinstance(default, (list, dict, set)):
+        value = default
+        return dataclasses.field(default_factory=lambda: type(value)(value), metadata={"help": help}, **kw)
+    return dataclasses.field(default=default, metadata={"help": help}, **kw)
+
+
+def _signature_fields(fn: Any) -> list[tuple[str, Any, dataclasses.Field]]:
+    """Keyword parameters with defaults of a plug-in factory become config fields."""
+    fields = []
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:
+        hints = {}
+    for p in inspect.signature(fn).parameters.values():
+        if p.default is inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        typ = hints.get(p.name, type(p.default) if p.default is not None else Any)
+        fields.append((p.name, typ, dataclasses.field(default=p.default, metadata={"help": "model argument"})))
+    return fields
+
+
+def model_field_names(task: Task) -> list[str]:
+    """Config keys that belong to the model (passed to its factory), as opposed to training keys."""
+    if task.model.config is not None:
+        return [f.name for f in dataclasses.fields(resolve(task.model.config))]
+    return [name for name, _, _ in _signature_fields(task.model.load())]
+
+
+def config_class(task: Task) -> type:
+    """The task's typed config: family base fields, then the model's (model fields win)."""
+    from suite.registry import REGISTRY
+
+    family = REGISTRY.family(task.family)
+    base = resolve(family.config)
+    fields: dict[str, tuple[str, Any, dataclasses.Field]] = {}
+    hints = typing.get_type_hints(base)
+    for f in dataclasses.fields(base):
+        fields[f.name] = (f.name, hints.get(f.name, f.type), _copy_field(f))
+    if task.model.config is not None:
+        mcls = resolve(task.model.config)
+        mhints = typing.get_type_hints(mcls)
+        for f in dataclasses.fields(mcls):
+            fields[f.name] = (f.name, mhints.get(f.name, f.type), _copy_field(f))
+    else:
+        for name, typ, f in _signature_fields(task.model.load()):
+            fields[name] = (name, typ, f)
+    return dataclasses.make_dataclass(f"{task.id}_config", list(fields.values()), frozen=False)
+
+
+def _copy_field(f: dataclasses.Field) -> dataclasses.Field:
+    if f.default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=f.default_factory, metadata=f.metadata)
+    return dataclasses.field(default=f.default, metadata=f.metadata)
+
+
+def preset_layers(task: Task, preset: str) -> list[tuple[str, dict[str, Any]]]:
+    """The override dictionaries that make up `preset`, in the order they apply."""
+    from suite.registry import REGISTRY
+
+    family = REGISTRY.family(task.family)
+    p, m = task.problem, task.model
+    layers = [
+        (f"family {family.name}", family.presets.get(preset)),
+        (f"problem {p.name}", p.presets.get(preset)),
+        (f"problem {p.name}", p.presets.get(f"{task.family}/{preset}")),
+        (f"model {m.name}", m.presets.get(preset)),
+        (f"model {m.name}", m.presets.get(f"{p.name}/{preset}")),
+    ]
+    return [(who, d) for who, d in layers if d is not None]
+
+
+def preset_names(task: Task) -> list[str]:
+    from suite.registry import REGISTRY
+
+    names = {"smoke", "standard"}
+    family = REGISTRY.family(task.family)
+    for key in [*family.presets, *task.problem.presets, *task.model.presets]:
+        scope, _, name = key.rpartition("/")
+        if not scope or scope in (task.family, task.problem.name):
+            names.add(name)
+    return sorted(names)
+
+
+def resolve_config(task: Task, preset: str = DEFAULT_PRESET, overrides: dict[str, Any] | list[str] | None = None) -> Any:
+    """Build the config instance for `task` under `preset` with `overrides` applied."""
+    if preset not in preset_names(task):
+        raise did_you_mean(preset, preset_names(task), f"preset for {task.id}")
+    cls = config_class(task)
+    cfg = cls()
+    for who, layer in preset_layers(task, preset):
+        _apply(cfg, layer, f"preset {preset!r} of {who}")
+    if overrides:
+        _apply(cfg, parse_overrides(overrides) if isinstance(overrides, list) else overrides, "override")
+    return cfg
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"bad override {item!r}: expected key=value, e.g. lr=0.001")
+        out[key.strip()] = value
+    return out
+
+
+def _apply(cfg: Any, values: dict[str, Any], where: str) -> None:
+    hints = typing.get_type_hints(type(cfg))
+    valid = [f.name for f in dataclasses.fields(cfg)]
+    for key, raw in values.items():
+        if key not in hints:
+            err = did_you_mean(key, valid, f"config key in {where}")
+            raise UserError(f"{err}; valid keys: {', '.join(valid)}")
+        try:
+            value = coerce(raw, hints[key])
+        except (ValueError, TypeError) as exc:
+            raise UserError(f"bad value for {key} in {where}: {raw!r} is not {type_name(hints[key])} ({exc})") from None
+        setattr(cfg, key, value)
+
+
+def type_name(typ: Any) -> str:
+    origin = get_origin(typ)
+    if origin is Literal:
+        return "one of " + "|".join(map(str, get_args(typ)))
+    if origin in (Union, types.UnionType):
+        return " or ".join(type_name(a) for a in get_args(typ))
+    if origin in (list, tuple):
+        args = get_args(typ)
+        return f"a list of {type_name(args[0])}" if args else "a list"
+    return getattr(typ, "__name__", str(typ))
+
+
+def coerce(raw: Any, typ: Any) -> Any:
+    """Turn an override (a string from the command line, or a preset's Python value) into `typ`."""
+    origin = get_origin(typ)
+    if typ is Any:
+        return raw
+    if origin in (Union, types.UnionType):
+        args = get_args(typ)
+        if raw is None or (isinstance(raw, str) and raw.lower() in ("none", "null")):
+            if type(None) in args:
+                return None
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return coerce(raw, arg)
+            except (ValueError, TypeError) as exc:
+                errors.append(str(exc))
+        raise ValueError("; ".join(errors))
+    if origin is Literal:
+        choices = get_args(typ)
+        for c in choices:
+            if raw == c or (isinstance(raw, str) and str(c) == raw):
+                return c
+        raise ValueError(f"expected one of {', '.join(map(str, choices))}")
+    if origin in (list, tuple):
+        (arg, *_) = get_args(typ) or (Any,)
+        if isinstance(raw, str):
+            raw = json.loads(raw) if raw.strip().startswith("[") else [x for x in raw.split(",") if x.strip()]
+        if not isinstance(raw, (list, tuple)):
+            raise TypeError("expected a list")
+        items = [coerce(x, arg) for x in raw]
+        return items if origin is list else tuple(items)
+    if origin is dict:
+        if isinstance(raw, str):
+            raw = json.loads(raw)
+        if not isinstance(raw, dict):
+            raise TypeError("expected a JSON object")
+        return raw
+    if typ is bool:
+        if isinstance(raw, bool):
+            return raw
+        s = str(raw).lower()
+        if s in ("1", "true", "yes", "on"):
+            return True
+        if s in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("expected true or false")
+    if typ is int:
+        if isinstance(raw, bool):
+            raise TypeError("expected an integer")
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        return int(float(raw)) if isinstance(raw, str) and ("e" in raw.lower()) and float(raw).is_integer() else int(raw)
+    if typ is float:
+        return float(raw)
+    if typ is str:
+        return str(raw)
+    return raw
+
+
+def config_dict(cfg: Any) -> dict[str, Any]:
+    return dataclasses.asdict(cfg)
+
+
+def config_hash(task_id: str, preset: str, cfg: Any) -> str:
+    """Identity of a run's setup, seed excluded: equal hashes mean a cached run can be reused."""
+    blob = json.dumps({"task": task_id, "preset": preset, "config": config_dict(cfg)}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:10]

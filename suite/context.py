@@ -1,0 +1,57 @@
+"""What a family runner receives: the task, its config, and places to put metrics, curves, artifacts."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from suite.registry import Task
+
+
+@dataclass
+class RunContext:
+    task: Task
+    config: Any  # the task's config dataclass instance
+    seed: int
+    preset: str
+    device: str  # "cpu" or "cuda": already resolved from "auto"
+    run_dir: Path  # staging directory of this run; artifacts go under run_dir / "artifacts"
+    progress: bool = True
+    metrics: dict[str, float] = field(default_factory=dict)  # final metrics, namespaced "test/acc"
+    curves: list[tuple[float, float, str, float]] = field(default_factory=list)  # (step, wall_s, metric, value)
+    artifacts: list[dict[str, str]] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)  # params, throughput, ...
+    timing: dict[str, float] = field(default_factory=dict)  # train_s, eval_s
+    info: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping in the record
+    warnings: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def log(self, metric: str, value: float, step: float) -> None:
+        """Add a point to a curve (e.g. `val/acc` at epoch 3, `eval/mean_return` at 10_000 env steps)."""
+        self.curves.append((float(step), time.perf_counter() - self.started, metric, float(value)))
+
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        """Time a phase; `with ctx.phase("train"):` adds to timing["train_s"]."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            key = f"{name}_s"
+            self.timing[key] = self.timing.get(key, 0.0) + time.perf_counter() - t0
+
+    def artifact_path(self, name: str) -> Path:
+        path = self.run_dir / "artifacts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def add_artifact(self, path: Path, kind: str = "image", caption: str = "") -> None:
+        """Register a file under run_dir (kind: image | video | table | file); wandb mirrors images and videos."""
+        rel = Path(path).resolve().relative_to(self.run_dir.resolve())
+        self.artifacts.append({"path": str(rel), "kind": kind, "caption": caption})
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)

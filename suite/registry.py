@@ -1,0 +1,346 @@
+"""Families, problems, models and suites, registered by name and loaded lazily.
+
+Built-in catalogs (`tasks/<family>/__init__.py`) register with "module:attr" targets so that
+`bench list` never imports torch. Plug-ins register with the decorators in `suite/__init__.py`,
+from a file or module given with `--plugin`, or from a package naming a module under the
+`benchsuite.plugins` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from suite.errors import UserError, did_you_mean
+
+ENTRY_POINT_GROUP = "benchsuite.plugins"
+FAMILIES_BUILTIN = ("classification", "generation", "autoencoding", "forecasting", "rl")
+
+
+def resolve(target: Any) -> Any:
+    """Import a lazy "package.module:attr" target; anything else is returned as is."""
+    if not isinstance(target, str):
+        return target
+    module, _, attr = target.partition(":")
+    obj = importlib.import_module(module)
+    for part in attr.split(".") if attr else []:
+        obj = getattr(obj, part)
+    return obj
+
+
+@dataclass
+class Family:
+    """How every task of one family is configured, trained and judged."""
+
+    name: str
+    runner: Any  # "module:attr" of `run(ctx: RunContext) -> None`
+    config: Any  # "module:attr" of the base config dataclass shared by the family's models
+    primary_metric: str
+    higher_is_better: bool
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class ProblemSpec:
+    """What is solved and how it is judged; `target` loads the data or environment."""
+
+    name: str
+    families: tuple[str, ...]
+    target: Any
+    description: str = ""
+    traits: dict[str, Any] = field(default_factory=dict)  # e.g. {"input": "image", "action_space": "discrete"}
+    # Per family: {"random": x, "reference": y, "threshold": z, "primary_metric": m, "higher_is_better": b}
+    refs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Preset overrides: "standard", "smoke", or "<family>/<preset>" for one family only.
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: str = "builtin"
+
+    def load(self) -> Any:
+        return resolve(self.target)
+
+
+@dataclass
+class ModelSpec:
+    """A named way of solving problems of one or more families."""
+
+    name: str
+    families: tuple[str, ...]
+    target: Any
+    description: str = ""
+    config: Any = None  # extra config dataclass; None derives fields from the target's keyword defaults
+    # Preset overrides: "standard", "smoke", or "<problem>/<preset>" for one problem only.
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    requires: dict[str, Any] = field(default_factory=dict)  # traits a problem must have
+    source: str = "builtin"
+
+    def load(self) -> Any:
+        return resolve(self.target)
+
+    def supports(self, problem: ProblemSpec) -> str | None:
+        """None when this model can solve `problem`, else the reason why not."""
+        if not set(self.families) & set(problem.families):
+            return f"{self.name} is a {'/'.join(self.families)} model and {problem.name} serves {'/'.join(problem.families)}"
+        for key, want in self.requires.items():
+            have = problem.traits.get(key)
+            allowed = want if isinstance(want, (tuple, list, set)) else (want,)
+            if have not in allowed:
+                return f"{self.name} requires {key}={'|'.join(map(str, allowed))} and {problem.name} has {key}={have}"
+        return None
+
+
+@dataclass
+class Task:
+    """A problem × model pair, id `<problem>_<model>`."""
+
+    problem: ProblemSpec
+    model: ModelSpec
+
+    @property
+    def id(self) -> str:
+        return f"{self.problem.name}_{self.model.name}"
+
+    @property
+    def family(self) -> str:
+        """The model's first family that the problem serves: the one the task is trained for."""
+        return next(f for f in self.model.families if f in self.problem.families)
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Every family this task is ranked in (a VAE reconstructs and generates)."""
+        return tuple(f for f in self.model.families if f in self.problem.families)
+
+    def refs(self, family: str | None = None) -> dict[str, Any]:
+        return dict(self.problem.refs.get(family or self.family, {}))
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.families: dict[str, Family] = {}
+        self.problems: dict[str, ProblemSpec] = {}
+        self.models: dict[str, ModelSpec] = {}
+        self.suites: dict[str, Any] = {}  # name -> list of task ids, or "module:attr" callable returning one
+        self._builtins_loaded = False
+        self._plugins_loaded: set[str] = set()
+
+    # -- registration -------------------------------------------------------------------------
+    def _add(self, table: dict, kind: str, name: str, item: Any) -> None:
+        if name in table:
+            raise UserError(f"duplicate {kind} name {name!r}: already registered from {getattr(table[name], 'source', 'builtin')}")
+        table[name] = item
+
+    def add_family(self, family: Family) -> Family:
+        self._add(self.families, "family", family.name, family)
+        return family
+
+    def add_problem(self, problem: ProblemSpec) -> ProblemSpec:
+        for fam in problem.families:
+            if fam not in FAMILIES_BUILTIN and fam not in self.families:
+                raise did_you_mean(fam, FAMILIES_BUILTIN, "family")
+        self._add(self.problems, "problem", problem.name, problem)
+        return problem
+
+    def add_model(self, model: ModelSpec) -> ModelSpec:
+        for fam in model.families:
+            if fam not in FAMILIES_BUILTIN and fam not in self.families:
+                raise did_you_mean(fam, FAMILIES_BUILTIN, "family")
+        self._add(self.models, "model", model.name, model)
+        return model
+
+    def add_suite(self, name: str, tasks: Any) -> None:
+        self._add(self.suites, "suite", name, tasks)
+
+    # -- loading ------------------------------------------------------------------------------
+    def load_builtins(self) -> None:
+        if self._builtins_loaded:
+            return
+        self._builtins_loaded = True
+        import tasks
+
+        for name in tasks.BUILTIN:
+            importlib.import_module(f"tasks.{name}")
+        self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            key = f"ep:{ep.value}"
+            if key in self._plugins_loaded:
+                continue
+            self._plugins_loaded.add(key)
+            try:
+                ep.load()
+            except UserError:
+                raise
+            except Exception as exc:  # a broken third-party package must not hide the built-ins
+                raise UserError(f"plug-in entry point {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+
+    def load_plugin(self, spec: str) -> None:
+        """Import a plug-in given as a path to a .py file or as a dotted module name."""
+        path = Path(spec)
+        key = str(path.resolve()) if spec.endswith(".py") else spec
+        if key in self._plugins_loaded:
+            return
+        try:
+            if spec.endswith(".py"):
+                if not path.is_file():
+                    raise UserError(f"plug-in file {spec!r} does not exist")
+                mod_name = f"benchsuite_plugin_{path.stem}"
+                module_spec = importlib.util.spec_from_file_location(mod_name, path)
+                module = importlib.util.module_from_spec(module_spec)
+                sys.modules[mod_name] = module
+                module_spec.loader.exec_module(module)
+            else:
+                importlib.import_module(spec)
+        except UserError:
+            raise
+        except ModuleNotFoundError as exc:
+            if exc.name and spec.startswith(exc.name):
+                raise UserError(f"plug-in module {spec!r} not found; give a path to a .py file or an importable module") from exc
+            raise UserError(f"plug-in {spec!r} failed to import: {exc}") from exc
+        except Exception as exc:
+            raise UserError(f"plug-in {spec!r} failed to import: {type(exc).__name__}: {exc}") from exc
+        self._plugins_loaded.add(key)
+
+    # -- lookup -------------------------------------------------------------------------------
+    def family(self, name: str) -> Family:
+        if name not in self.families:
+            raise did_you_mean(name, self.families, "family")
+        return self.families[name]
+
+    def problem(self, name: str) -> ProblemSpec:
+        if name not in self.problems:
+            raise did_you_mean(name, self.problems, "problem")
+        return self.problems[name]
+
+    def model(self, name: str) -> ModelSpec:
+        if name not in self.models:
+            raise did_you_mean(name, self.models, "model")
+        return self.models[name]
+
+    def tasks(self, family: str | None = None, problem: str | None = None, model: str | None = None) -> list[Task]:
+        out = []
+        for p in self.problems.values():
+            if problem and p.name != problem:
+                continue
+            for m in self.models.values():
+                if model and m.name != model:
+                    continue
+                if m.supports(p) is None:
+                    t = Task(p, m)
+                    if family is None or family in t.families:
+                        out.append(t)
+        return out
+
+    def task(self, task_id: str) -> Task:
+        """Split `<problem>_<model>` at every underscore until both halves are registered."""
+        parts = task_id.split("_")
+        for i in range(1, len(parts)):
+            pname, mname = "_".join(parts[:i]), "_".join(parts[i:])
+            if pname in self.problems and mname in self.models:
+                p, m = self.problems[pname], self.models[mname]
+                why = m.supports(p)
+                if why:
+                    raise UserError(f"task {task_id!r} does not exist: {why}")
+                return Task(p, m)
+        raise did_you_mean(task_id, [t.id for t in self.tasks()], "task")
+
+    def suite(self, name: str) -> list[str]:
+        if name not in self.suites:
+            raise did_you_mean(name, self.suites, "suite")
+        tasks = resolve(self.suites[name])
+        return list(tasks() if callable(tasks) else tasks)
+
+    def expand(self, names: Iterable[str]) -> list[Task]:
+        """Task ids and suite names into tasks, in order, without repeats."""
+        seen: dict[str, Task] = {}
+        for name in names:
+            ids = self.suite(name) if name in self.suites else [name]
+            for task_id in ids:
+                task = self.task(task_id)
+                seen.setdefault(task.id, task)
+        return list(seen.values())
+
+
+REGISTRY = Registry()
+
+
+def get_registry(plugins: Iterable[str] = ()) -> Registry:
+    REGISTRY.load_builtins()
+    for spec in plugins:
+        REGISTRY.load_plugin(spec)
+    return REGISTRY
+
+
+def _as_tuple(x: str | Iterable[str]) -> tuple[str, ...]:
+    return (x,) if isinstance(x, str) else tuple(x)
+
+
+def register_model(
+    name: str,
+    family: str | Iterable[str],
+    *,
+    config: Any = None,
+    presets: dict[str, dict[str, Any]] | None = None,
+    requires: dict[str, Any] | None = None,
+    description: str = "",
+) -> Callable:
+    """Decorator: register a model factory, e.g. `def my_cnn(input_shape, num_classes, width: int = 32)`.
+
+    The family decides what the factory receives (see `bench list --family F`); keyword arguments
+    with defaults become config keys settable as `width=64`.
+    """
+
+    def wrap(fn: Callable) -> Callable:
+        src = inspect.getsourcefile(fn) or "plugin"
+        REGISTRY.add_model(
+            ModelSpec(
+                name=name,
+                families=_as_tuple(family),
+                target=fn,
+                description=description or (inspect.getdoc(fn) or "").split("\n")[0],
+                config=config,
+                presets=presets or {},
+                requires=requires or {},
+                source=src,
+            )
+        )
+        return fn
+
+    return wrap
+
+
+def register_problem(
+    name: str,
+    families: str | Iterable[str],
+    *,
+    traits: dict[str, Any] | None = None,
+    refs: dict[str, dict[str, Any]] | None = None,
+    presets: dict[str, dict[str, Any]] | None = None,
+    description: str = "",
+) -> Callable:
+    """Decorator: register a problem loader (what it returns is up to the family)."""
+
+    def wrap(fn: Callable) -> Callable:
+        REGISTRY.add_problem(
+            ProblemSpec(
+                name=name,
+                families=_as_tuple(families),
+                target=fn,
+                description=description or (inspect.getdoc(fn) or "").split("\n")[0],
+                traits=traits or {},
+                refs=refs or {},
+                presets=presets or {},
+                source=inspect.getsourcefile(fn) or "plugin",
+            )
+        )
+        return fn
+
+    return wrap
