@@ -22,7 +22,15 @@ def interval(row: pd.Series) -> str:
 
 def display_rows(table: pd.DataFrame) -> list[list[str]]:
     return [
-        [str(r["rank"]), r["model"], str(r["seeds"]), interval(r), fmt(r["std"], 3), f"{r['wall_s']:.1f}" if r["wall_s"] == r["wall_s"] else "–", str(r["failed"])]
+        [
+            str(r["rank"]),
+            r["model"],
+            str(r["seeds"]),
+            interval(r),
+            fmt(r["std"], 3),
+            f"{r['wall_s']:.1f}" if r["wall_s"] == r["wall_s"] else "–",
+            str(r["failed"]),
+        ]
         for _, r in table.iterrows()
     ]
 

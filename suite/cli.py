@@ -28,7 +28,13 @@ Results go to ./results (or $BENCH_RESULTS); wandb logs offline unless you are l
 def common() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
-    p.add_argument("--plugin", action="append", default=argparse.SUPPRESS, metavar="FILE.py|MODULE", help="load models/problems from a file or module (repeatable)")
+    p.add_argument(
+        "--plugin",
+        action="append",
+        default=argparse.SUPPRESS,
+        metavar="FILE.py|MODULE",
+        help="load models/problems from a file or module (repeatable)",
+    )
     return p
 
 

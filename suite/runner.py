@@ -131,8 +131,8 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
         status, error, tb = "failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()
     wall = time.perf_counter() - t0
 
-    refs = task.refs()
-    primary = refs.get("primary_metric", family.primary_metric)
+    rankings = {fam: ranking(task, fam) for fam in task.families}
+    main = rankings[task.family]
     record = {
         "schema_version": store.SCHEMA_VERSION,
         "run_id": rid,
@@ -149,9 +149,10 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
         "error": error,
         "traceback": tb,
         "metrics": {k: _num(v) for k, v in ctx.metrics.items()},
-        "primary_metric": primary,
-        "higher_is_better": refs.get("higher_is_better", family.higher_is_better),
-        "reference": {k: refs[k] for k in ("random", "reference", "threshold") if k in refs},
+        "primary_metric": main["primary_metric"],
+        "higher_is_better": main["higher_is_better"],
+        "reference": main["reference"],
+        "rankings": rankings,
         "timing": {"wall_s": wall, "train_s": ctx.timing.get("train_s"), "eval_s": ctx.timing.get("eval_s"), **ctx.timing},
         "resources": {
             "params": None,
@@ -168,11 +169,27 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
         "started_at": started_at,
         "finished_at": now(),
     }
-    if status == "ok" and primary not in record["metrics"]:
-        record["status"], record["error"] = "failed", f"runner did not report the primary metric {primary!r}"
+    missing = [r["primary_metric"] for r in rankings.values() if r["primary_metric"] not in record["metrics"]]
+    if status == "ok" and missing:
+        record["status"], record["error"] = "failed", f"runner did not report the primary metric(s) {', '.join(missing)}"
     _write_curves(staging, ctx.curves)
     store.write_json_atomic(staging / store.RESULT_FILE, record)
     return record
+
+
+def ranking(task: Task, family_name: str) -> dict[str, Any]:
+    """How a record is ranked in one family: primary metric, direction, and reference points.
+
+    A problem's refs for the family may override the family's primary metric and carry `random`,
+    `reference` (for normalised scores), `threshold` and `curve_metric` (for time-to-target).
+    """
+    family = REGISTRY.family(family_name)
+    refs = task.refs(family_name)
+    return {
+        "primary_metric": refs.pop("primary_metric", family.primary_metric),
+        "higher_is_better": refs.pop("higher_is_better", family.higher_is_better),
+        "reference": refs,
+    }
 
 
 def _num(v: Any) -> Any:

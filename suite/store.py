@@ -49,7 +49,9 @@ def stage(results: Path, task_id: str, rid: str) -> Path:
         tmp = parent / f".tmp-{rid}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         tmp.mkdir()
     except OSError as exc:
-        raise UserError(f"results directory {str(results)!r} is not writable ({exc.strerror}); pass --results DIR or set BENCH_RESULTS") from None
+        raise UserError(
+            f"results directory {str(results)!r} is not writable ({exc.strerror}); pass --results DIR or set BENCH_RESULTS"
+        ) from None
     return tmp
 
 
@@ -61,7 +63,9 @@ def check_writable(results: Path) -> None:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise UserError(f"results directory {str(results)!r} is not writable ({exc.strerror}); pass --results DIR or set BENCH_RESULTS") from None
+        raise UserError(
+            f"results directory {str(results)!r} is not writable ({exc.strerror}); pass --results DIR or set BENCH_RESULTS"
+        ) from None
 
 
 def publish(staging: Path, final: Path) -> None:

@@ -71,7 +71,9 @@ class EpochBar(pl.Callback):
         self.bar = tqdm(total=self.total if self.total > 0 else None, unit="epoch", leave=False, dynamic_ncols=True)
 
     def on_train_epoch_end(self, trainer, pl_module) -> None:
-        shown = {k.split("/")[0][0] + ":" + k.split("/")[-1]: f"{float(v):.4g}" for k, v in trainer.callback_metrics.items() if k.count("/") == 1}
+        shown = {
+            k.split("/")[0][0] + ":" + k.split("/")[-1]: f"{float(v):.4g}" for k, v in trainer.callback_metrics.items() if k.count("/") == 1
+        }
         self.bar.set_postfix(shown, refresh=False)
         self.bar.update(1)
 

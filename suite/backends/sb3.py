@@ -19,8 +19,15 @@ from suite.context import RunContext
 from suite.errors import Diverged
 
 
-def make_envs(env_id: str, n_envs: int, seed: int, env_kwargs: dict | None = None, wrapper: Callable | None = None,
-              normalize: dict | None = None, training: bool = True) -> VecEnv:
+def make_envs(
+    env_id: str,
+    n_envs: int,
+    seed: int,
+    env_kwargs: dict | None = None,
+    wrapper: Callable | None = None,
+    normalize: dict | None = None,
+    training: bool = True,
+) -> VecEnv:
     """`n_envs` copies of `env_id`; with `normalize` (VecNormalize kwargs) observations/rewards are normalised."""
     env = make_vec_env(env_id, n_envs=n_envs, seed=seed, env_kwargs=env_kwargs, wrapper_class=wrapper)
     if normalize is not None:
@@ -50,11 +57,13 @@ class PeriodicEval(BaseCallback):
         t0 = time.perf_counter()
         if isinstance(self.model.get_env(), VecNormalize):
             sync_envs_normalization(self.model.get_env(), self.eval_env)
-        returns, _ = evaluate_policy(self.model, self.eval_env, n_eval_episodes=self.episodes, deterministic=True, return_episode_rewards=True)
+        returns, _ = evaluate_policy(
+            self.model, self.eval_env, n_eval_episodes=self.episodes, deterministic=True, return_episode_rewards=True
+        )
         self.eval_s += time.perf_counter() - t0
         return float(np.mean(returns)), float(np.std(returns))
 
-    def record(self, step: int) -> float:
+    def record(self, step: int) -> tuple[float, float]:
         mean, std = self.evaluate()
         train_s = time.perf_counter() - self.t_start - self.eval_s
         self.ctx.log("eval/mean_return", mean, step)
@@ -63,12 +72,12 @@ class PeriodicEval(BaseCallback):
         self.best = max(self.best, mean)
         if self.threshold is not None and self.reached is None and mean >= self.threshold:
             self.reached = (step, train_s)
-        return mean
+        return mean, std
 
     def _on_step(self) -> bool:
         if self.num_timesteps >= self.next_eval:
             self.next_eval += self.every
-            mean = self.record(self.num_timesteps)
+            mean, _ = self.record(self.num_timesteps)
             if not np.isfinite(mean):
                 raise Diverged(f"non-finite evaluation return at {self.num_timesteps} steps")
         return True
@@ -104,9 +113,9 @@ def train_and_evaluate(
 
     cb.episodes = final_episodes
     with ctx.phase("eval"):
-        final = cb.record(model.num_timesteps)
+        final, final_std = cb.record(model.num_timesteps)
     ctx.metrics["eval/mean_return"] = final
-    ctx.metrics["eval/std_return"] = ctx.curves[-3][3]
+    ctx.metrics["eval/std_return"] = final_std
     ctx.metrics["eval/best_mean_return"] = cb.best
     ctx.metrics["train/timesteps"] = float(model.num_timesteps)
     if threshold is not None:

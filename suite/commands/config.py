@@ -15,9 +15,10 @@ def add(sub, common) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    import typing
+
     from suite.config import help_of, preset_names, resolve_config, type_name
     from suite.registry import get_registry
-    import typing
 
     reg = get_registry(getattr(args, "plugin", []))
     task = reg.task(args.task)

@@ -6,16 +6,20 @@ import argparse
 
 
 def add(sub, common) -> None:
-    p = sub.add_parser("list", parents=[common], help="list tasks (problem × model), problems, models or suites",
-                       description="List registered tasks. A task id is <problem>_<model>.")
+    p = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list tasks (problem × model), problems, models or suites",
+        description="List registered tasks. A task id is <problem>_<model>.",
+    )
     p.add_argument("--family", help="only this family: classification, generation, autoencoding, forecasting, rl")
     p.add_argument("--what", choices=["tasks", "problems", "models", "suites"], default="tasks")
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    from suite.registry import FAMILIES_BUILTIN, get_registry
     from suite.errors import did_you_mean
+    from suite.registry import FAMILIES_BUILTIN, get_registry
 
     reg = get_registry(getattr(args, "plugin", []))
     if args.family and args.family not in reg.families:

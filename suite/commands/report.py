@@ -11,8 +11,12 @@ FORMATS = ("md", "csv", "html")
 
 
 def add(sub, common) -> None:
-    p = sub.add_parser("report", parents=[common], help="write leaderboards (md, csv, html) from the run records",
-                       description="Aggregate every run record into leaderboards: printed, and written to --out.")
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write leaderboards (md, csv, html) from the run records",
+        description="Aggregate every run record into leaderboards: printed, and written to --out.",
+    )
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument("--out", default=None, help="output directory (default <results>/report)")
     p.add_argument("--preset", default="standard", help="rank runs of this preset (default standard); 'all' keeps each preset apart")
@@ -33,7 +37,9 @@ def main(args: argparse.Namespace) -> int:
             raise did_you_mean(f, FORMATS, "report format")
     results = results_dir(args.results)
     if not results.is_dir():
-        raise UserError(f"results directory {str(results)!r} does not exist; run something first, e.g. `bench run digits_mlp --preset smoke`")
+        raise UserError(
+            f"results directory {str(results)!r} does not exist; run something first, e.g. `bench run digits_mlp --preset smoke`"
+        )
     out = Path(args.out) if args.out else results / "report"
     out.mkdir(parents=True, exist_ok=True)
     boards = leaderboards(load(results), None if args.preset == "all" else args.preset)

@@ -29,7 +29,12 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds", default="1", type=parse_seeds, help="a count (3 → seeds 0,1,2), a list (0,1,2) or a range (0-4); default 1")
     p.add_argument("--preset", default="standard", help="smoke (seconds, for tests) or standard (reference quality); default standard")
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
-    p.add_argument("--wandb", choices=["online", "offline", "disabled"], default=None, help="default: $WANDB_MODE, else online if logged in, else offline")
+    p.add_argument(
+        "--wandb",
+        choices=["online", "offline", "disabled"],
+        default=None,
+        help="default: $WANDB_MODE, else online if logged in, else offline",
+    )
     p.add_argument("--device", default="auto", help="auto (GPU when present), cpu or cuda")
     p.add_argument("--force", action="store_true", help="rerun even when a record with this config and seed exists")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
@@ -38,7 +43,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 def add(sub, common) -> None:
     p = sub.add_parser(
-        "run", parents=[common], help="train and evaluate tasks over seeds",
+        "run",
+        parents=[common],
+        help="train and evaluate tasks over seeds",
         description="Train and evaluate each TASK (id <problem>_<model>, or a suite name) for each seed. "
         "A run whose config, preset and seed already have a record is skipped as cached.",
     )
@@ -88,8 +95,17 @@ def main(args: argparse.Namespace) -> int:
     records = []
     for task in tasks:
         for seed in args.seeds:
-            rec = execute(task, configs[task.id], preset=args.preset, seed=seed, results=results, device=args.device,
-                          wandb_mode=args.wandb, force=args.force, progress=args.progress)
+            rec = execute(
+                task,
+                configs[task.id],
+                preset=args.preset,
+                seed=seed,
+                results=results,
+                device=args.device,
+                wandb_mode=args.wandb,
+                force=args.force,
+                progress=args.progress,
+            )
             print(describe(rec), flush=True)
             records.append(rec)
     show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)

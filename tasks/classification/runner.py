@@ -71,8 +71,9 @@ def run(ctx: RunContext) -> None:
     t = lambda a: torch.as_tensor(a)  # noqa: E731
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
-    trainer = fit(ctx, module, train, val, max_epochs=cfg.max_epochs, precision=cfg.precision,
-                  early_stopping_patience=cfg.early_stopping_patience)
+    trainer = fit(
+        ctx, module, train, val, max_epochs=cfg.max_epochs, precision=cfg.precision, early_stopping_patience=cfg.early_stopping_patience
+    )
     ctx.resources["throughput"] = trainer.global_step * cfg.batch_size / max(ctx.timing["train_s"], 1e-9)
 
     with ctx.phase("eval"):
@@ -108,8 +109,13 @@ def confusion_matrix_artifact(ctx: RunContext, y_true: np.ndarray, y_pred: np.nd
     cm = confusion_matrix(y_true, y_pred, labels=range(len(classes)))
     fig, ax = plt.subplots(figsize=(4.5, 4), dpi=100)
     ax.imshow(cm, cmap="Blues")
-    ax.set(xticks=range(len(classes)), yticks=range(len(classes)), xlabel="predicted", ylabel="true",
-           title=f"{ctx.task.id} seed {ctx.seed}: acc {ctx.metrics['test/acc']:.3f}")
+    ax.set(
+        xticks=range(len(classes)),
+        yticks=range(len(classes)),
+        xlabel="predicted",
+        ylabel="true",
+        title=f"{ctx.task.id} seed {ctx.seed}: acc {ctx.metrics['test/acc']:.3f}",
+    )
     ax.set_xticklabels(classes, rotation=90 if len(classes) > 10 else 0, fontsize=7)
     ax.set_yticklabels(classes, fontsize=7)
     for i, j in np.ndindex(cm.shape):

@@ -39,9 +39,18 @@ REGISTRY.add_model(
         presets={
             # rl-baselines3-zoo hyperparams/dqn.yml, CartPole-v1.
             "cartpole/standard": {
-                "n_timesteps": 50_000, "learning_rate": 2.3e-3, "batch_size": 64, "buffer_size": 100_000,
-                "learning_starts": 1000, "gamma": 0.99, "target_update_interval": 10, "train_freq": 256,
-                "gradient_steps": 128, "exploration_fraction": 0.16, "exploration_final_eps": 0.04, "net_arch": [256, 256],
+                "n_timesteps": 50_000,
+                "learning_rate": 2.3e-3,
+                "batch_size": 64,
+                "buffer_size": 100_000,
+                "learning_starts": 1000,
+                "gamma": 0.99,
+                "target_update_interval": 10,
+                "train_freq": 256,
+                "gradient_steps": 128,
+                "exploration_fraction": 0.16,
+                "exploration_final_eps": 0.04,
+                "net_arch": [256, 256],
             },
             "cartpole/smoke": {"learning_starts": 100, "train_freq": 64, "gradient_steps": 8, "net_arch": [64, 64]},
         },

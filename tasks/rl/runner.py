@@ -16,8 +16,17 @@ def run(ctx: RunContext) -> None:
     every = cfg.eval_freq or max(cfg.n_timesteps // 20, 1)
     refs = ctx.task.refs()
     train_and_evaluate(
-        ctx, ctx.task.model.load(), algo_kwargs,
-        env_id=spec.env_id, env_kwargs=spec.env_kwargs, n_timesteps=cfg.n_timesteps, n_envs=cfg.n_envs,
-        policy=cfg.policy, normalize={} if cfg.normalize else None, eval_every=every,
-        eval_episodes=cfg.eval_episodes, final_episodes=cfg.final_episodes, threshold=refs.get("threshold"),
+        ctx,
+        ctx.task.model.load(),
+        algo_kwargs,
+        env_id=spec.env_id,
+        env_kwargs=spec.env_kwargs,
+        n_timesteps=cfg.n_timesteps,
+        n_envs=cfg.n_envs,
+        policy=cfg.policy,
+        normalize={} if cfg.normalize else None,
+        eval_every=every,
+        eval_episodes=cfg.eval_episodes,
+        final_episodes=cfg.final_episodes,
+        threshold=refs.get("threshold"),
     )

@@ -1,0 +1,1 @@
+"""Forecasting: the catalog (filled in by the forecasting family)."""

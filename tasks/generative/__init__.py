@@ -1,0 +1,1 @@
+"""Generation and autoencoding: the catalog (filled in by the generative family)."""

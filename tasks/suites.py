@@ -1,0 +1,1 @@
+"""Named suites of tasks (filled in by the sweep work)."""
