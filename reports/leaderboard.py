@@ -1,20 +1,117 @@
-"""Per problem × family leaderboards ranked by the primary metric in its direction."""
+"""Leaderboards: one per problem × family ranked in the primary metric's direction, and one for the suite.
+
+Ties: an entry whose 95 % interval overlaps the leader's is marked `tied`, because 3-5 seeds
+rarely separate close models and a bare rank would claim they do. Efficiency columns (wall time,
+throughput, parameters, peak memory) come with the hardware they were measured on, since shipped
+baseline records and the user's own runs may come from different machines.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from reports.stats import bootstrap_ci
+from reports import stats
+from reports.curves import time_to_target
 
 
 def entry_label(runs: pd.DataFrame) -> pd.Series:
     """A model run under several configs (overrides) is one entry per config: `mlp`, `mlp@1a2b3c`."""
     n_cfg = runs.groupby("model")["config_hash"].transform("nunique")
-    return runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].str[:6])
+    return runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].astype(str).str[:6])
+
+
+def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
+    """Columns computed from the flat run rows: `entry`, normalised score `norm`, time-to-target `ttt_s`."""
+    if runs.empty or "norm" in runs:
+        return runs
+    runs = runs.copy()
+    runs["score"] = pd.to_numeric(runs["score"], errors="coerce")
+    rnd = pd.to_numeric(runs.get("ref_random"), errors="coerce")
+    ref = pd.to_numeric(runs.get("ref_reference"), errors="coerce")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        runs["norm"] = ((runs["score"] - rnd) / (ref - rnd)).where(ref != rnd)
+    runs["entry"] = ""
+    for _, idx in runs.groupby(["problem", "family", "preset"]).groups.items():
+        runs.loc[idx, "entry"] = entry_label(runs.loc[idx])
+    runs["ttt_s"] = time_to_target(runs)
+    return runs
+
+
+def _num(s: pd.Series) -> float:
+    v = pd.to_numeric(s, errors="coerce")
+    return float(v.mean()) if v.notna().any() else float("nan")
+
+
+def pareto_mask(quality: np.ndarray, cost: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """True where no other entry is at least as good in quality and as cheap, and strictly better in one.
+
+    `quality`, `cost` shape (n,); nan entries are never on the front.
+    """
+    q = np.asarray(quality, float) * (1 if higher_is_better else -1)
+    c = np.asarray(cost, float)
+    ok = np.isfinite(q) & np.isfinite(c)
+    front = ok.copy()
+    for i in np.flatnonzero(ok):
+        dominated = ok & (q >= q[i]) & (c <= c[i]) & ((q > q[i]) | (c < c[i]))
+        front[i] = not dominated.any()
+    return front
+
+
+def tied_with_leader(table: pd.DataFrame) -> list[str]:
+    """'leader' for rank 1, 'tied' when an interval overlaps the leader's, '?' without an interval."""
+    if table.empty:
+        return []
+    lead = table.iloc[0]
+    out = []
+    for i, r in enumerate(table.itertuples()):
+        if i == 0:
+            out.append("leader")
+        elif np.isnan(r.ci_low) or np.isnan(lead.ci_low):
+            out.append("?")
+        else:
+            out.append("tied" if r.ci_low <= lead.ci_high and r.ci_high >= lead.ci_low else "")
+    return out
+
+
+def _board(grp: pd.DataFrame) -> pd.DataFrame:
+    higher = bool(grp["higher_is_better"].iloc[0])
+    rows = []
+    for model, m in grp.groupby("entry", sort=True):
+        ok = m[m["status"] == "ok"]
+        scores = ok["score"].to_numpy(dtype=float)
+        s = stats.seed_summary(scores)
+        rows.append(
+            {
+                "model": model,
+                "metric": grp["primary_metric"].iloc[0],
+                "seeds": s["n"],
+                "mean": s["mean"],
+                "ci_low": s["ci_low"],
+                "ci_high": s["ci_high"],
+                "std": s["std"],
+                "iqm": s["iqm"],
+                "norm": _num(ok["norm"]),
+                "ttt_s": stats.median_time(ok["ttt_s"].to_numpy(dtype=float)) if len(ok) else float("nan"),
+                "wall_s": _num(ok["wall_s"]),
+                "throughput": _num(ok["throughput"]),
+                "params": _num(ok["params"]),
+                "peak_rss_mb": _num(ok["peak_rss_mb"]),
+                "hardware": ", ".join(sorted(set(ok["hardware"].dropna()))) if "hardware" in ok else "",
+                "source": ", ".join(sorted(set(m["source"].dropna()))) if "source" in m else "results",
+                "failed": int((m["status"] != "ok").sum()),
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(["mean", "model"], ascending=[not higher, True], na_position="last").reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    table["tied"] = tied_with_leader(table)
+    table["pareto"] = pareto_mask(table["mean"].to_numpy(), table["wall_s"].to_numpy(), higher)
+    return table
 
 
 def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[tuple[str, str], pd.DataFrame]:
-    """{(problem, family): table of model, seeds, mean, ci_low, ci_high, std, wall_s, failed} ranked best first.
+    """{(problem, family): one row per entry, ranked best first} with seeds, mean, 95 % CI, std, IQM,
+    normalised score, time-to-target, efficiency columns, tie and Pareto marks.
 
     Only runs of one `preset` are ranked together (smoke runs would drag a mean down); None keeps
     every preset and puts it in the title key as `problem [preset]`.
@@ -24,28 +121,102 @@ def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[tu
         return out
     if preset is not None:
         runs = runs[runs["preset"] == preset]
+    runs = add_derived(runs)
+    if runs.empty:
+        return out
     for (problem, family, pre), grp in runs.groupby(["problem", "family", "preset"], sort=True):
-        grp = grp.assign(entry=entry_label(grp))
-        higher = bool(grp["higher_is_better"].iloc[0])
-        rows = []
-        for model, m in grp.groupby("entry"):
-            ok = m[m["status"] == "ok"]
-            scores = pd.to_numeric(ok["score"], errors="coerce").dropna().to_numpy()
-            lo, hi = bootstrap_ci(scores)
-            rows.append(
-                {
-                    "model": model,
-                    "metric": grp["primary_metric"].iloc[0],
-                    "seeds": len(scores),
-                    "mean": scores.mean() if len(scores) else float("nan"),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "std": scores.std(ddof=1) if len(scores) > 1 else float("nan"),
-                    "wall_s": pd.to_numeric(ok["wall_s"], errors="coerce").mean(),
-                    "failed": int((m["status"] != "ok").sum()),
-                }
-            )
-        table = pd.DataFrame(rows).sort_values("mean", ascending=not higher, na_position="last").reset_index(drop=True)
-        table.insert(0, "rank", range(1, len(table) + 1))
-        out[(problem if preset is not None else f"{problem} [{pre}]", family)] = table
+        out[(problem if preset is not None else f"{problem} [{pre}]", family)] = _board(grp)
     return out
+
+
+def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd.DataFrame:
+    """One row per entry across every problem it ran, from normalised scores, ranked by coverage then IQM.
+
+    Columns: aggregates (IQM, mean, median, optimality gap) with stratified-bootstrap intervals, the
+    AlgoPerf time-to-target score over problems with a threshold, problems covered, mean wall time.
+    Problems without reference points have no normalised score and are left out (counted apart).
+    """
+    cols = ["rank", "model", "problems", "runs", "iqm", "iqm_low", "iqm_high", "mean", "median", "optimality_gap", "ttt_score", "wall_s"]
+    if runs.empty:
+        return pd.DataFrame(columns=cols)
+    if preset is not None:
+        runs = runs[runs["preset"] == preset]
+    runs = add_derived(runs)
+    if runs.empty:
+        return pd.DataFrame(columns=cols)
+    ok = runs[runs["status"] == "ok"]
+    ttt = time_profile_scores(runs)
+    rows = []
+    for (entry, pre), m in ok.groupby(["entry", "preset"], sort=True):
+        groups = [g["norm"].to_numpy(dtype=float) for _, g in m.groupby(["problem", "family"])]
+        agg = stats.aggregate_intervals(groups)
+        label = entry if preset is not None else f"{entry} [{pre}]"
+        rows.append(
+            {
+                "model": label,
+                "problems": int(m[["problem", "family"]].drop_duplicates().shape[0]),
+                "normalised": int(sum(np.isfinite(g).any() for g in groups)),
+                "runs": len(m),
+                "iqm": agg["iqm"][0],
+                "iqm_low": agg["iqm"][1],
+                "iqm_high": agg["iqm"][2],
+                "mean": agg["mean"][0],
+                "mean_low": agg["mean"][1],
+                "mean_high": agg["mean"][2],
+                "median": agg["median"][0],
+                "median_low": agg["median"][1],
+                "median_high": agg["median"][2],
+                "optimality_gap": agg["optimality_gap"][0],
+                "og_low": agg["optimality_gap"][1],
+                "og_high": agg["optimality_gap"][2],
+                "ttt_score": ttt.get((entry, pre), float("nan")),
+                "wall_s": _num(m["wall_s"]),
+            }
+        )
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    # An IQM over 2 problems is not comparable with one over 5, so entries that ran more of the
+    # normalised problems rank first and IQM orders entries of equal coverage.
+    table = (
+        pd.DataFrame(rows)
+        .sort_values(["normalised", "iqm", "model"], ascending=[False, False, True], na_position="last")
+        .reset_index(drop=True)
+    )
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def time_matrix(runs: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
+    """(entries, problems, median time-to-target of shape (entries, problems)) for runs of one preset and family.
+
+    Only problems with a threshold count; nan where an entry did not run a problem.
+    """
+    runs = add_derived(runs)
+    if runs.empty:
+        return [], [], np.zeros((0, 0))
+    ok = runs[(runs["status"] == "ok") & pd.to_numeric(runs["ref_threshold"], errors="coerce").notna()]
+    if ok.empty:
+        return [], [], np.zeros((0, 0))
+    med = ok.groupby(["entry", "problem"])["ttt_s"].apply(lambda s: stats.median_time(s.to_numpy(dtype=float)))
+    wide = med.unstack("problem")
+    return list(wide.index), list(wide.columns), wide.to_numpy(dtype=float)
+
+
+def time_profile_scores(runs: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """AlgoPerf score per (entry, preset): area under ρ(τ), τ in [1, 4], over problems with a threshold.
+
+    Entries are compared within one preset and family (a DQN is not timed on digits); there a
+    problem an entry did not run counts as a miss, as AlgoPerf scores a missing workload. An entry in
+    several families gets the mean of its family scores.
+    """
+    runs = add_derived(runs)
+    scores: dict[tuple[str, str], list[float]] = {}
+    if runs.empty:
+        return {}
+    for (pre, _fam), sub in runs.groupby(["preset", "family"]):
+        entries, _, times = time_matrix(sub)
+        if not entries:
+            continue
+        for e, s in zip(entries, stats.profile_score(stats.performance_ratios(times))):
+            scores.setdefault((e, pre), []).append(float(s))
+    return {k: float(np.mean(v)) for k, v in scores.items()}

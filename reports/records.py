@@ -1,7 +1,15 @@
-"""Run records → one tidy DataFrame row per run (metrics flattened as `metric:<name>` columns)."""
+"""Run records → one tidy DataFrame row per run (metrics flattened as `metric:<name>` columns).
+
+Reading is the slow part of a large report, so records are read with `os.scandir` and a thread pool
+(file reads release the GIL) and curves are never read here: `reports.curves` reads them only for
+what is plotted.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +34,14 @@ RUN_COLUMNS = [
     "finished_at",
 ]
 
+# Shipped results of the built-in tasks, in the same layout as a results directory.
+BASELINE_DIR = Path(__file__).resolve().parent / "baseline"
+
+
+def baseline_dir() -> Path:
+    """`reports/baseline/`, or $BENCH_BASELINE (tests point it at a temporary directory)."""
+    return Path(os.environ.get("BENCH_BASELINE") or BASELINE_DIR)
+
 
 def rankings(rec: dict) -> dict[str, dict]:
     """Per family the record is ranked in: primary metric, direction, reference points."""
@@ -40,24 +56,28 @@ def rankings(rec: dict) -> dict[str, dict]:
     }
 
 
-def records_frame(records: list[dict]) -> pd.DataFrame:
+def hardware(env: dict | None) -> str:
+    """Where the time columns were measured: the CPU model, plus the GPU when one was used."""
+    env = env or {}
+    cpu = env.get("cpu") or "?"
+    if env.get("cpu_count"):
+        cpu = f"{cpu} ×{env['cpu_count']}"
+    return f"{cpu} + {env['gpu']}" if env.get("gpu") else cpu
+
+
+def records_frame(records: list[dict], source: str = "results") -> pd.DataFrame:
     """One row per run and family it is ranked in (a VAE's run is a row in autoencoding and in generation)."""
-    rows = []
-    for rec in records:
-        for family, rank in rankings(rec).items():
-            rows.append(_row(rec, family, rank))
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return pd.DataFrame(columns=[*RUN_COLUMNS, "score"])
-    return df
+    rows = [_row(rec, family, rank, source) for rec in records for family, rank in rankings(rec).items()]
+    if not rows:
+        return pd.DataFrame(columns=[*RUN_COLUMNS, "score", "source"])
+    return pd.DataFrame(rows)
 
 
-def _row(rec: dict, family: str, rank: dict) -> dict:
+def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     row = {k: rec.get(k) for k in RUN_COLUMNS}
     row.update(family=family, primary_metric=rank["primary_metric"], higher_is_better=rank["higher_is_better"])
     metrics = rec.get("metrics") or {}
-    primary = rank["primary_metric"]
-    row["score"] = metrics.get(primary) if rec.get("status") == "ok" else None
+    row["score"] = metrics.get(rank["primary_metric"]) if rec.get("status") == "ok" else None
     timing = rec.get("timing") or {}
     res = rec.get("resources") or {}
     ref = rank.get("reference") or {}
@@ -72,7 +92,11 @@ def _row(rec: dict, family: str, rank: dict) -> dict:
         ref_random=ref.get("random"),
         ref_reference=ref.get("reference"),
         ref_threshold=ref.get("threshold"),
+        ref_curve_metric=ref.get("curve_metric"),
         cpu=(rec.get("env") or {}).get("cpu"),
+        hardware=hardware(rec.get("env")),
+        artifacts=json.dumps(rec.get("artifacts") or []),
+        source=source,
         dir=rec.get("_dir"),
     )
     for name, value in metrics.items():
@@ -80,5 +104,60 @@ def _row(rec: dict, family: str, rank: dict) -> dict:
     return row
 
 
+def _read(path: str) -> dict | None:
+    try:
+        with open(os.path.join(path, store.RESULT_FILE), "rb") as f:
+            rec = json.loads(f.read())
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
+        return None
+    rec["_dir"] = path
+    return rec
+
+
+def run_dirs(results: Path, task_id: str | None = None) -> list[str]:
+    """Every published run directory (hidden staging directories skipped), as `store.iter_run_dirs`."""
+    if not results.is_dir():
+        return []
+    out = []
+    with os.scandir(results) as tasks:
+        for t in sorted(tasks, key=lambda e: e.name):
+            if t.name.startswith(".") or not t.is_dir() or (task_id and t.name != task_id):
+                continue
+            with os.scandir(t.path) as runs:
+                out += sorted(r.path for r in runs if not r.name.startswith(".") and r.is_dir())
+    return out
+
+
+def read_records(results: Path | str, task_id: str | None = None) -> list[dict]:
+    """All records under `results`, read in parallel; unreadable or half-written ones are skipped."""
+    dirs = run_dirs(Path(results), task_id)
+    if len(dirs) < 64:
+        recs = [_read(d) for d in dirs]
+    else:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            recs = list(pool.map(_read, dirs, chunksize=64))
+    return [r for r in recs if r is not None]
+
+
 def load(results: Path | str, task_id: str | None = None) -> pd.DataFrame:
-    return records_frame(list(store.iter_records(Path(results), task_id)))
+    return records_frame(read_records(results, task_id))
+
+
+def load_with_baseline(results: Path | str, baseline: Path | str | None = None, use_baseline: bool = True) -> pd.DataFrame:
+    """The user's records, plus shipped baseline records of every (task, preset) the user has not run.
+
+    A task the user ran (in a preset) is taken wholly from the user's results, never mixed with
+    baseline seeds, because the two may come from different hardware and code versions.
+    """
+    runs = load(results)
+    if not use_baseline:
+        return runs
+    base_dir = Path(baseline) if baseline else baseline_dir()
+    base = records_frame(read_records(base_dir), source="baseline") if base_dir.is_dir() else pd.DataFrame()
+    if base.empty:
+        return runs
+    if runs.empty:
+        return base
+    have = set(zip(runs["task"], runs["preset"]))
+    keep = [(t, p) not in have for t, p in zip(base["task"], base["preset"])]
+    return pd.concat([runs, base[keep]], ignore_index=True)

@@ -62,11 +62,24 @@ def main(argv: list[str] | None = None) -> int:
     from suite.errors import UserError
 
     argv = sys.argv[1:] if argv is None else argv
-    args = parser().parse_args(argv)
+    top = parser()
+    # key=value overrides may follow options (`run TASK --preset smoke lr=0.1`), which argparse
+    # cannot split between two positionals: collect them from the leftovers.
+    args, extra = top.parse_known_args(argv)
+    overrides = [a for a in extra if "=" in a and not a.startswith("-")]
+    unknown = [a for a in extra if a not in overrides]
+    if unknown or (overrides and not hasattr(args, "overrides")):
+        top.error(f"unrecognized arguments: {' '.join(unknown or overrides)}")
+    if overrides:
+        args.overrides = list(args.overrides) + overrides
     debug = getattr(args, "debug", False)
     if not args.command:
         parser().print_help()
         return 2
+    import signal
+
+    # SIGTERM (a scheduler, `timeout`) unwinds like Ctrl-C: staging dirs are removed, records kept.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return args.func(args) or 0
     except UserError as exc:

@@ -1,1 +1,52 @@
-"""Named suites of tasks (filled in by the sweep work)."""
+"""Named suites: lists of task ids computed from the registry when asked, so a new problem or model
+joins every suite it fits without anyone editing this file.
+
+    bench sweep default --seeds 3                 every task on embedded data, standard budget
+    bench sweep smoke --preset smoke              the same list on the seconds-long budget (what CI runs)
+    bench sweep classic-control --executor ray    the classic-control RL tasks on a Ray cluster
+    bench sweep rl                                one suite per family
+
+Problems that need downloads or extras carry `traits["optional"] = True` and stay out of every suite
+here; name them explicitly (`bench sweep mnist_cnn`) to run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from suite.registry import FAMILIES_BUILTIN, REGISTRY, Task
+
+
+def _ids(keep: Callable[[Task], bool] = lambda t: True, family: str | None = None) -> list[str]:
+    """Task ids of non-optional problems in registry order (problems, then models, as registered)."""
+    return [t.id for t in REGISTRY.tasks(family=family) if not t.problem.traits.get("optional") and keep(t)]
+
+
+def default() -> list[str]:
+    """Every task whose problem needs nothing beyond the core install."""
+    return _ids()
+
+
+def smoke() -> list[str]:
+    """The default list; the budget comes from `--preset smoke`, a suite only names tasks."""
+    return default()
+
+
+def classic_control() -> list[str]:
+    """RL tasks on gymnasium's classic-control environments (CartPole, Acrobot, Pendulum, ...)."""
+    return _ids(lambda t: t.problem.traits.get("group") == "classic-control", family="rl")
+
+
+def family_suite(name: str) -> Callable[[], list[str]]:
+    def tasks() -> list[str]:
+        return _ids(family=name)
+
+    tasks.__doc__ = f"Every non-optional task ranked in the {name} family."
+    return tasks
+
+
+REGISTRY.add_suite("default", default)
+REGISTRY.add_suite("smoke", smoke)
+REGISTRY.add_suite("classic-control", classic_control)
+for _family in FAMILIES_BUILTIN:
+    REGISTRY.add_suite(_family, family_suite(_family))

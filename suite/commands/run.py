@@ -20,13 +20,13 @@ def parse_seeds(text: str) -> list[int]:
     except ValueError:
         raise UserError(f"bad --seeds {text!r}: give a count (3), a list (0,1,2) or a range (0-4)") from None
     if n < 1:
-        raise UserError(f"bad --seeds {text!r}: a count must be at least 1")
+        raise UserError(f"bad --seeds {text!r}: a count must be at least 1 (for seed 0 alone write --seeds 0,)")
     return list(range(n))
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Options shared by `bench run`, `bench sweep` and `bench compare`."""
-    p.add_argument("--seeds", default="1", type=parse_seeds, help="a count (3 → seeds 0,1,2), a list (0,1,2) or a range (0-4); default 1")
+    p.add_argument("--seeds", default="1", help="a count (3 → seeds 0,1,2), a list (0,1,2) or a range (0-4); default 1")
     p.add_argument("--preset", default="standard", help="smoke (seconds, for tests) or standard (reference quality); default standard")
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument(
@@ -70,6 +70,8 @@ def plan(args: argparse.Namespace):
     from suite.store import check_writable, results_dir
 
     reg = get_registry(getattr(args, "plugin", []))
+    if isinstance(args.seeds, str):
+        args.seeds = parse_seeds(args.seeds)
     names, overrides = split_args(args)
     tasks = reg.expand(names)
     configs = {t.id: resolve_config(t, args.preset, overrides) for t in tasks}

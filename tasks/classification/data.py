@@ -1,8 +1,14 @@
-"""Classification problems' data as numpy arrays with a fixed split (the split never depends on the run seed)."""
+"""Classification problems' data as numpy arrays with a fixed split (the split never depends on the run seed).
+
+The embedded problems live here: `digits` (scikit-learn) and `mnist1d` (built locally by the `mnist1d`
+package, never downloaded). The downloaded image datasets are in `vision.py`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import random
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -19,10 +25,33 @@ class ClassificationData:
     y_test: np.ndarray
     num_classes: int
     classes: list[str]
+    hflip: bool = False  # may augmentation mirror the images? (yes for CIFAR-10 objects, no for digits)
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.x_train.shape[1:])
+
+    def subset(self, n: int) -> ClassificationData:
+        """At most `n` samples of every split: the first ones of a fixed permutation, so runs agree."""
+        if n <= 0:
+            return self
+        rng = np.random.default_rng(SPLIT_SEED)
+
+        def take(x, y):
+            idx = np.sort(rng.permutation(len(y))[:n])
+            return x[idx], y[idx]
+
+        (xtr, ytr), (xva, yva), (xte, yte) = take(self.x_train, self.y_train), take(self.x_val, self.y_val), take(self.x_test, self.y_test)
+        return replace(self, x_train=xtr, y_train=ytr, x_val=xva, y_val=yva, x_test=xte, y_test=yte)
+
+
+def carve_val(x: np.ndarray, y: np.ndarray, n_val: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split a training set into (train, val) with `n_val` stratified validation samples, seeded by SPLIT_SEED."""
+    from sklearn.model_selection import train_test_split
+
+    x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=n_val, stratify=y, random_state=SPLIT_SEED)
+    return x_tr, y_tr, x_va, y_va
 
 
 def digits() -> ClassificationData:
@@ -36,3 +65,32 @@ def digits() -> ClassificationData:
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, stratify=y, random_state=SPLIT_SEED)
     x_tr, x_va, y_tr, y_va = train_test_split(x_tr, y_tr, test_size=0.25, stratify=y_tr, random_state=SPLIT_SEED)
     return ClassificationData(x_tr, y_tr, x_va, y_va, x_te, y_te, 10, [str(i) for i in range(10)])
+
+
+MNIST1D_VAL = 400  # 10 % of the 4000 training signals; the published test split (last 1000) stays untouched
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist1d_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The paper's frozen dataset, regenerated: `make_dataset(get_dataset_args())`, 4000 train / 1000 test.
+
+    `make_dataset` only computes (numpy + scipy); `get_dataset` would try the network, so it is never used.
+    It reseeds Python's and numpy's global generators, so their state is saved and restored around it:
+    the run's own seeding must not depend on whether the data was built first.
+    """
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    py_state, np_state = random.getstate(), np.random.get_state()
+    try:
+        d = make_dataset(get_dataset_args())
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+    return d["x"].astype(np.float32), d["y"].astype(np.int64), d["x_test"].astype(np.float32), d["y_test"].astype(np.int64)
+
+
+def mnist1d() -> ClassificationData:
+    """MNIST-1D signals (N, 40): 3600 train, 400 val carved from the 4000, and the published 1000 test."""
+    x, y, x_te, y_te = _mnist1d_arrays()
+    x_tr, y_tr, x_va, y_va = carve_val(x, y, MNIST1D_VAL)
+    return ClassificationData(x_tr, y_tr, x_va, y_va, x_te.copy(), y_te.copy(), 10, [str(i) for i in range(10)])

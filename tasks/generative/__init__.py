@@ -1,1 +1,82 @@
-"""Generation and autoencoding: the catalog (filled in by the generative family)."""
+"""Generation and autoencoding: the catalog. Names only; the code lives in the modules named by each target.
+
+Problems are the classification catalog's image problems (`digits`, and `mnist`/`fashion_mnist`
+when registered there): their ProblemSpecs list these two families and carry their refs, because a
+problem name is registered once. The runner loads the classification data and ignores labels except
+for the linear probe and the domain feature extractor (see features.py, judge.py).
+
+    bench run digits_gan digits_dcgan digits_wgan_gp digits_ae digits_conv_ae digits_vae --seeds 3
+"""
+
+from suite.registry import REGISTRY, Family, ModelSpec
+
+_HERE = "tasks.generative"
+
+# gen/fd_normalized: 0 = the real test split's own distance to train, 1 = pixel-noise generator (judge.py).
+# In a problem's refs put {"random": 1.0, "reference": 0.0} so the report's normalised score is 1 - it.
+GENERATION_REFS = {"random": 1.0, "reference": 0.0}
+
+REGISTRY.add_family(
+    Family(
+        name="generation",
+        runner=f"{_HERE}.runner:run",
+        config=f"{_HERE}.config:GanConfig",
+        primary_metric="gen/fd_normalized",
+        higher_is_better=False,
+        # Two epochs cannot make a GAN converge: smoke tests the pipeline, not the collapse detector.
+        presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "collapse_check": False}},
+        description="generative models judged on the problem's own classifier features: Fréchet distance scaled "
+        "so 0 = real data and 1 = pixel noise; also KID, k-NN precision/recall, class coverage",
+    )
+)
+
+REGISTRY.add_family(
+    Family(
+        name="autoencoding",
+        runner=f"{_HERE}.runner:run",
+        config=f"{_HERE}.config:AutoencoderConfig",
+        primary_metric="test/mse",
+        higher_is_better=False,
+        presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "iw_samples": 10}},
+        description="autoencoders judged by test reconstruction MSE; also BCE, linear-probe accuracy on the codes, VAE ELBO and IW-NLL",
+    )
+)
+
+# Standard budgets are per model: the `digits` problem's own standard preset (200 epochs, batch 32,
+# patience 20) is tuned for classifiers and every key of it is overridden here.
+_GAN_STANDARD = {"max_epochs": 300, "batch_size": 64, "early_stopping_patience": 0}
+_AE_STANDARD = {"max_epochs": 150, "batch_size": 64, "early_stopping_patience": 15}
+_IMAGE = {"input": "image"}
+
+for name, desc, presets in [
+    ("gan", "Goodfellow et al. 2014: MLP generator and discriminator, non-saturating loss", {"standard": _GAN_STANDARD}),
+    ("dcgan", "Radford et al. 2016: transposed-conv generator, strided-conv discriminator with BatchNorm", {"standard": _GAN_STANDARD}),
+    (
+        "wgan_gp",
+        "Gulrajani et al. 2017: DCGAN generator, BatchNorm-free critic, gradient penalty, 5 critic steps per G step",
+        {
+            # The paper's Adam (lr 1e-4, betas 0/0.9) and n_critic 5; more epochs since G steps once every 5 batches.
+            "smoke": {"n_critic": 5, "lr": 1e-4, "beta1": 0.0, "beta2": 0.9},
+            "standard": {**_GAN_STANDARD, "max_epochs": 500, "n_critic": 5, "lr": 1e-4, "beta1": 0.0, "beta2": 0.9},
+        },
+    ),
+]:
+    REGISTRY.add_model(
+        ModelSpec(name=name, families=("generation",), target=f"{_HERE}.models:{name}", description=desc, presets=presets, requires=_IMAGE)
+    )
+
+for name, families, desc in [
+    ("ae", ("autoencoding",), "MLP autoencoder, 16-d code"),
+    ("conv_ae", ("autoencoding",), "convolutional autoencoder, 16-d code"),
+    ("vae", ("autoencoding", "generation"), "Kingma & Welling 2014: MLP VAE, Bernoulli decoder; ranked for reconstruction and generation"),
+]:
+    REGISTRY.add_model(
+        ModelSpec(
+            name=name,
+            families=families,
+            target=f"{_HERE}.models:{name}",
+            description=desc,
+            presets={"standard": _AE_STANDARD},
+            requires=_IMAGE,
+        )
+    )

@@ -1,6 +1,14 @@
-"""Reinforcement learning: the catalog. Problems are gymnasium environments, models are SB3 algorithms."""
+"""Reinforcement learning: the catalog. Problems are gymnasium environments, models are SB3 algorithms.
+
+    bench run cartpole_ppo --seeds 3            # zoo-tuned preset, 3 seeds
+    bench run cartpole_dqn --preset stable      # the suite's seed-stable DQN preset
+    bench config pendulum_sac                   # every key and its resolved value
+
+Tuned presets come from rl-baselines3-zoo (`presets.py`). Kept light: no torch / SB3 import here.
+"""
 
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
+from tasks.rl.presets import model_presets
 
 FAMILY = "rl"
 _HERE = "tasks.rl"
@@ -12,47 +20,87 @@ REGISTRY.add_family(
         config=f"{_HERE}.config:RLConfig",
         primary_metric="eval/mean_return",
         higher_is_better=True,
-        presets={"smoke": {"n_timesteps": 1000, "eval_episodes": 2, "final_episodes": 2}},
+        presets={"smoke": {"n_timesteps": 1000, "eval_episodes": 2, "final_episodes": 2, "record_video": False}},
         description="stable-baselines3 agents on gymnasium; primary metric final deterministic evaluation return",
     )
 )
 
-REGISTRY.add_problem(
-    ProblemSpec(
-        name="cartpole",
-        families=(FAMILY,),
-        target=f"{_HERE}.envs:cartpole",
-        description="CartPole-v1 (classic control), max return 500",
-        traits={"action_space": "discrete"},
-        refs={FAMILY: {"random": 22.0, "reference": 500.0, "threshold": 475.0}},
-    )
-)
 
-REGISTRY.add_model(
-    ModelSpec(
-        name="dqn",
-        families=(FAMILY,),
-        target="stable_baselines3:DQN",
-        config=f"{_HERE}.algos:DQNConfig",
-        requires={"action_space": "discrete"},
-        description="Deep Q-Network (SB3), rl-baselines3-zoo tuned presets",
-        presets={
-            # rl-baselines3-zoo hyperparams/dqn.yml, CartPole-v1.
-            "cartpole/standard": {
-                "n_timesteps": 50_000,
-                "learning_rate": 2.3e-3,
-                "batch_size": 64,
-                "buffer_size": 100_000,
-                "learning_starts": 1000,
-                "gamma": 0.99,
-                "target_update_interval": 10,
-                "train_freq": 256,
-                "gradient_steps": 128,
-                "exploration_fraction": 0.16,
-                "exploration_final_eps": 0.04,
-                "net_arch": [256, 256],
-            },
-            "cartpole/smoke": {"learning_starts": 100, "train_freq": 64, "gradient_steps": 8, "net_arch": [64, 64]},
-        },
+def _refs(random: float, reference: float, threshold: float | None) -> dict:
+    """random: measured by `python -m tasks.rl.random_returns` (100 episodes, seeds 0..99, uniform actions)
+    unless said otherwise; reference: best zoo benchmark score (../shared/REFERENCES.md, benchmark.md);
+    threshold: gymnasium's `reward_threshold` for "solved" unless said otherwise."""
+    out = {"random": random, "reference": reference, "curve_metric": "eval/mean_return"}
+    if threshold is not None:
+        out["threshold"] = threshold
+    return out
+
+
+# (name, target, description, traits, refs)
+_PROBLEMS = [
+    ("cartpole", "CartPole-v1, max return 500", "discrete", "classic-control", _refs(23.68, 500.0, 475.0)),
+    ("acrobot", "Acrobot-v1, return -500..0", "discrete", "classic-control", _refs(-497.08, -73.5, -100.0)),  # ref: PPO
+    ("mountaincar", "MountainCar-v0, return -200..~-100", "discrete", "classic-control", _refs(-200.0, -100.8, -110.0)),  # ref: DQN
+    # reference: the zoo's benchmark.md SAC score (~94); not in REFERENCES.md.
+    ("mountaincar_continuous", "MountainCarContinuous-v0", "continuous", "classic-control", _refs(-33.25, 94.0, 90.0)),
+    # Pendulum has no gymnasium threshold: -200 is the issue's success bar. reference: TD3 (REFERENCES.md).
+    ("pendulum", "Pendulum-v1, return ~-1500..0", "continuous", "classic-control", _refs(-1207.56, -151.9, -200.0)),
+    ("lunarlander", "LunarLander-v3 (discrete)", "discrete", "box2d", _refs(-191.96, 242.1, 200.0)),  # ref: PPO
+    ("lunarlander_continuous", "LunarLander-v3 continuous", "continuous", "box2d", _refs(-212.68, 270.9, 200.0)),  # ref: PPO
+]
+for _name, _desc, _space, _group, _r in _PROBLEMS:
+    REGISTRY.add_problem(
+        ProblemSpec(
+            name=_name,
+            families=(FAMILY,),
+            target=f"{_HERE}.envs:{_name}",
+            description=_desc,
+            traits={"action_space": _space, "group": _group},
+            refs={FAMILY: _r},
+        )
     )
-)
+
+# Optional: need `pip install 'benchsuite[mujoco]'` / `[atari]`, a GPU or many cores; not in default suites.
+# random: published random-policy scores (D4RL for MuJoCo; the DQN Nature paper for Atari);
+# reference: the zoo's benchmark.md best (MuJoCo v3/v4, Atari NoFrameskip-v4), approximate.
+_OPTIONAL = [
+    ("hopper", "MuJoCo Hopper-v5", "continuous", "mujoco", _refs(-20.3, 3600.0, 3800.0)),
+    ("halfcheetah", "MuJoCo HalfCheetah-v5", "continuous", "mujoco", _refs(-280.2, 9500.0, 4800.0)),
+    # Atari thresholds are the suite's (no gymnasium threshold): near the zoo's scores.
+    ("pong", "Atari Pong (NoFrameskip-v4 + AtariWrapper)", "discrete", "atari", _refs(-20.7, 21.0, 18.0)),
+    ("breakout", "Atari Breakout (NoFrameskip-v4 + AtariWrapper)", "discrete", "atari", _refs(1.7, 400.0, 300.0)),
+]
+for _name, _desc, _space, _group, _r in _OPTIONAL:
+    REGISTRY.add_problem(
+        ProblemSpec(
+            name=_name,
+            families=(FAMILY,),
+            target=f"{_HERE}.envs:{_name}",
+            description=_desc,
+            traits={"action_space": _space, "group": _group, "optional": True, **({"input": "image"} if _group == "atari" else {})},
+            refs={FAMILY: _r},
+        )
+    )
+
+# (name, SB3 target, config class, requires, description)
+_MODELS = [
+    ("dqn", "stable_baselines3:DQN", "DQNConfig", {"action_space": "discrete"}, "Deep Q-Network (SB3)"),
+    ("qrdqn", "sb3_contrib:QRDQN", "QRDQNConfig", {"action_space": "discrete"}, "Quantile-regression DQN (sb3-contrib)"),
+    ("ppo", "stable_baselines3:PPO", "PPOConfig", {}, "Proximal Policy Optimization (SB3)"),
+    ("a2c", "stable_baselines3:A2C", "A2CConfig", {}, "Advantage Actor-Critic (SB3)"),
+    ("trpo", "sb3_contrib:TRPO", "TRPOConfig", {}, "Trust Region Policy Optimization (sb3-contrib)"),
+    ("sac", "stable_baselines3:SAC", "SACConfig", {"action_space": "continuous"}, "Soft Actor-Critic (SB3)"),
+    ("td3", "stable_baselines3:TD3", "TD3Config", {"action_space": "continuous"}, "Twin Delayed DDPG (SB3)"),
+]
+for _name, _target, _cfg, _req, _desc in _MODELS:
+    REGISTRY.add_model(
+        ModelSpec(
+            name=_name,
+            families=(FAMILY,),
+            target=_target,
+            config=f"{_HERE}.algos:{_cfg}",
+            requires=_req,
+            description=f"{_desc}, rl-baselines3-zoo tuned presets",
+            presets=model_presets(_name),
+        )
+    )

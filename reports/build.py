@@ -1,0 +1,102 @@
+"""The whole report from a frame of run rows: tables, figures, and the files `bench report` writes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reports import leaderboard, plots, render
+
+
+@dataclass
+class Report:
+    boards: dict
+    suite: pd.DataFrame
+    runs: pd.DataFrame
+    figures: list = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def compute(runs: pd.DataFrame, preset: str | None) -> Report:
+    t0 = time.perf_counter()
+    if preset is not None and not runs.empty:
+        runs = runs[runs["preset"] == preset]
+    runs = leaderboard.add_derived(runs)
+    boards = leaderboard.leaderboards(runs, preset)
+    suite = leaderboard.suite_leaderboard(runs, preset)
+    return Report(boards, suite, runs, seconds={"tables": time.perf_counter() - t0})
+
+
+def figures(rep: Report, out: Path, max_problems: int = plots.MAX_PROBLEMS) -> None:
+    """Every figure, written as PNG + SVG under out/plots."""
+    t0 = time.perf_counter()
+    pdir = out / "plots"
+    pdir.mkdir(parents=True, exist_ok=True)
+    if rep.runs.empty:
+        return
+    pairs = plots.poi_pairs(rep.runs, rep.suite)
+    figs = [
+        plots.interval_estimates(rep.suite, pdir),
+        plots.poi_plot(pairs, pdir),
+        plots.score_profiles(rep.runs, rep.suite, pdir),
+        plots.time_profiles(rep.runs, pdir),
+        plots.pareto_plot(rep.boards, pdir),
+    ]
+    figs += plots.learning_curves(rep.runs, rep.boards, pdir, max_problems=max_problems)
+    figs += plots.gather_artifacts(rep.runs, rep.boards, out)
+    rep.figures = [f for f in figs if f is not None]
+    rep.seconds["plots"] = time.perf_counter() - t0
+
+
+def write(rep: Report, out: Path, formats: list[str], max_problems: int = plots.MAX_PROBLEMS) -> list[Path]:
+    """Write the chosen formats into `out`; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    if "md" in formats:
+        (out / "leaderboard.md").write_text(render.to_markdown(rep.boards, rep.suite))
+        files.append(out / "leaderboard.md")
+    if "csv" in formats:
+        # CSV for spreadsheets; the same tables as Parquet for pandas/polars, with proper types.
+        board = render.boards_frame(rep.boards)
+        board.to_csv(out / "leaderboard.csv", index=False)
+        rep.suite.to_csv(out / "suite.csv", index=False)
+        runs = rep.runs.drop(columns=[c for c in ("traceback",) if c in rep.runs])
+        runs.to_csv(out / "runs.csv", index=False)
+        render.to_parquet(board, out / "leaderboard.parquet")
+        render.to_parquet(rep.suite, out / "suite.parquet")
+        render.to_parquet(runs, out / "runs.parquet")
+        files += [out / n for n in ("leaderboard.csv", "suite.csv", "runs.csv", "leaderboard.parquet", "suite.parquet", "runs.parquet")]
+    if "html" in formats:
+        from reports.html import page
+
+        figures(rep, out, max_problems)
+        t0 = time.perf_counter()
+        (out / "report.html").write_text(page(rep.boards, rep.suite, rep.figures, rep.runs), encoding="utf-8")
+        rep.seconds["html"] = time.perf_counter() - t0
+        files.append(out / "report.html")
+    rep.files = files
+    return files
+
+
+def to_wandb(rep: Report, mode: str) -> str | None:
+    """Log the leaderboards as wandb Tables; only called when the wandb mode is online."""
+    import os
+
+    import wandb
+
+    run = wandb.init(
+        project=os.environ.get("WANDB_PROJECT", "benchsuite"), job_type="report", name="leaderboard", mode=mode, reinit="create_new"
+    )
+    try:
+        board = render.boards_frame(rep.boards)
+        for df, key in ((board, "leaderboard"), (rep.suite, "suite_leaderboard")):
+            if not df.empty:
+                clean = df.astype({c: str for c in df.columns if df[c].dtype == object})
+                run.log({key: wandb.Table(dataframe=clean)})
+        return run.url
+    finally:
+        run.finish()

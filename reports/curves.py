@@ -1,0 +1,94 @@
+"""Curves (`curves.parquet`, columns step, wall_s, metric, value) read only for the runs that need them.
+
+A 10,000-run report must not open 10,000 parquet files: time-to-target comes from the record's
+own `*/seconds_to_threshold` metric where the runner reported one, and learning-curve plots read
+curves only for the entries they draw.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+
+from reports import stats
+from suite import store
+
+COLUMNS = ["step", "wall_s", "metric", "value"]
+
+
+def read_curve(run_dir: str | None, metrics: list[str] | None = None) -> pd.DataFrame:
+    """One run's curves, optionally only some metrics; empty when the file is missing or unreadable."""
+    if not run_dir:
+        return pd.DataFrame(columns=COLUMNS)
+    path = os.path.join(run_dir, store.CURVES_FILE)
+    try:
+        import pyarrow.parquet as pq
+
+        filters = [("metric", "in", metrics)] if metrics else None
+        return pq.read_table(path, filters=filters).to_pandas()
+    except (FileNotFoundError, OSError, ValueError):
+        return pd.DataFrame(columns=COLUMNS)
+
+
+def read_curves(run_dirs: list[str], metrics: list[str] | None = None) -> list[pd.DataFrame]:
+    """Curves of many runs in parallel (parquet decoding releases the GIL)."""
+    if len(run_dirs) < 8:
+        return [read_curve(d, metrics) for d in run_dirs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda d: read_curve(d, metrics), run_dirs))
+
+
+def curve_metric(row: pd.Series | dict) -> str:
+    """The curve a problem's threshold is judged on: refs' `curve_metric`, else the primary metric."""
+    cm = row.get("ref_curve_metric")
+    return cm if isinstance(cm, str) and cm else row["primary_metric"]
+
+
+def _from_metrics(row: pd.Series) -> float | None:
+    """A runner's own time-to-threshold (the RL backend measures training seconds, eval excluded)."""
+    secs = row.get("metric:eval/seconds_to_threshold")
+    if secs is not None and not (isinstance(secs, float) and math.isnan(secs)):
+        return float(secs)
+    thr = row.get("metric:eval/threshold")
+    if thr is not None and not (isinstance(thr, float) and math.isnan(thr)):
+        return float("inf")  # the runner watched the threshold and never saw it reached
+    return None
+
+
+def time_to_target(runs: pd.DataFrame) -> pd.Series:
+    """Seconds until each ok run first reached its problem's threshold: inf if never, nan if no threshold."""
+    out = pd.Series(np.nan, index=runs.index, dtype=float)
+    if runs.empty or "ref_threshold" not in runs:
+        return out
+    thr = pd.to_numeric(runs["ref_threshold"], errors="coerce")
+    todo = runs[thr.notna() & (runs["status"] == "ok")]
+    need_curves = []
+    for idx, row in todo.iterrows():
+        t = _from_metrics(row)
+        if t is None:
+            need_curves.append(idx)
+        else:
+            out[idx] = t
+    if need_curves:
+        rows = runs.loc[need_curves]
+        frames = read_curves(list(rows["dir"]))
+        for (idx, row), cur in zip(rows.iterrows(), frames):
+            c = cur[cur["metric"] == curve_metric(row)].sort_values("wall_s")
+            if not c.empty:
+                out[idx] = stats.time_to_target(
+                    c["wall_s"].to_numpy(), c["value"].to_numpy(), float(row["ref_threshold"]), bool(row["higher_is_better"])
+                )
+    return out
+
+
+def learning_metric(metrics: set[str], primary: str, curve_metric_name: str | None) -> str | None:
+    """What a learning-curve plot shows: the threshold's curve, the primary metric, or its val/ twin."""
+    for m in (curve_metric_name, primary, primary.replace("test/", "val/"), "val/acc", "val/loss"):
+        if m and m in metrics:
+            return m
+    val = sorted(m for m in metrics if m.startswith("val/"))
+    return val[0] if val else None

@@ -1,0 +1,272 @@
+"""Report figures (matplotlib, written as PNG for the HTML page and SVG for papers).
+
+Each function takes tables or run rows, writes `<name>.png` and `<name>.svg` into `out` and returns
+a `Figure` record, or None when there is nothing to draw. Plots are capped (problems, entries) so a
+10,000-run report stays fast and each figure stays readable; the tables carry everything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reports import stats
+from reports.curves import learning_metric, read_curves
+
+MAX_PROBLEMS = 8  # learning-curve figures: one per problem, the first 8 in name order
+TOP_K = 6  # entries drawn per figure: more lines than this become unreadable
+MAX_ARTIFACTS = 24  # images gathered from the families' runs into the page
+
+
+@dataclass
+class Figure:
+    name: str
+    title: str
+    png: Path
+    svg: Path | None = None
+    caption: str = ""
+    section: str = "plots"
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:80] or "x"
+
+
+def _save(fig, out: Path, name: str, title: str, caption: str = "", section: str = "plots") -> Figure:
+    plt = _plt()
+    png, svg = out / f"{name}.png", out / f"{name}.svg"
+    fig.savefig(png, dpi=90, bbox_inches="tight")
+    fig.savefig(svg, bbox_inches="tight")
+    plt.close(fig)
+    return Figure(name, title, png, svg, caption, section)
+
+
+def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: int = MAX_PROBLEMS, top_k: int = TOP_K) -> list[Figure]:
+    """Per problem: the top entries' mean curve with a 95 % bootstrap band over seeds, against steps
+    (epochs for Lightning families, env steps for RL) and against wall-clock seconds."""
+    plt = _plt()
+    figs = []
+    for (problem, family), table in list(boards.items())[:max_problems]:
+        entries = list(table["model"][:top_k])
+        sel = runs[(runs["problem"] == problem.split(" [")[0]) & (runs["family"] == family) & (runs["status"] == "ok")]
+        if " [" in problem:
+            sel = sel[sel["preset"] == problem.split(" [")[1].rstrip("]")]
+        sel = sel[sel["entry"].isin(entries)]
+        if sel.empty:
+            continue
+        curves = read_curves(list(sel["dir"]))
+        names = set().union(*[set(c["metric"].unique()) for c in curves]) if curves else set()
+        first = sel.iloc[0]
+        cm = first.get("ref_curve_metric")
+        metric = learning_metric(names, first["primary_metric"], cm if isinstance(cm, str) else None)
+        if metric is None:
+            continue
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+        for entry in entries:
+            idx = [i for i, e in enumerate(sel["entry"]) if e == entry]
+            per_seed = [curves[i][curves[i]["metric"] == metric].sort_values("step") for i in idx]
+            per_seed = [c for c in per_seed if len(c)]
+            if not per_seed:
+                continue
+            steps = [c["step"].to_numpy() for c in per_seed]
+            grid, m, lo, hi = stats.curve_band(steps, [c["value"].to_numpy() for c in per_seed])
+            # Seeds differ in speed, so the time axis is the seeds' mean wall-clock at each step.
+            _, wall, _, _ = stats.curve_band(steps, [c["wall_s"].to_numpy() for c in per_seed], reps=1)
+            (line,) = axes[0].plot(grid, m, label=f"{entry} (n={len(per_seed)})")
+            axes[0].fill_between(grid, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+            axes[1].plot(wall, m, color=line.get_color())
+            axes[1].fill_between(wall, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+        thr = first.get("ref_threshold")
+        for ax, xlabel in zip(axes, ["env steps" if family == "rl" else "epoch", "wall-clock s (mean over seeds at each step)"]):
+            if thr is not None and thr == thr and metric == (cm if isinstance(cm, str) else first["primary_metric"]):
+                ax.axhline(float(thr), color="grey", linestyle="--", linewidth=1, label="threshold")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(metric)
+            ax.grid(alpha=0.3)
+        axes[0].legend(fontsize=7, loc="best")
+        fig.suptitle(f"{problem} · {family}: {metric}, mean and 95 % bootstrap band over seeds", fontsize=10, y=1.04)
+        figs.append(_save(fig, out, f"curves_{slug(problem)}_{slug(family)}", f"Learning curves: {problem} · {family}", section="curves"))
+    return figs
+
+
+def interval_estimates(suite: pd.DataFrame, out: Path, top_k: int = 15) -> Figure | None:
+    """rliable's interval-estimate plot: IQM, median, mean and optimality gap of normalised scores."""
+    if suite is None or suite.empty or not np.isfinite(suite["iqm"]).any():
+        return None
+    plt = _plt()
+    s = suite.head(top_k).iloc[::-1]
+    panels = [
+        ("IQM", "iqm", "iqm_low", "iqm_high"),
+        ("Median", "median", "median_low", "median_high"),
+        ("Mean", "mean", "mean_low", "mean_high"),
+        ("Optimality gap", "optimality_gap", "og_low", "og_high"),
+    ]
+    fig, axes = plt.subplots(1, 4, figsize=(12, 0.45 * len(s) + 1.4), sharey=True)
+    y = np.arange(len(s))
+    for ax, (label, k, lo, hi) in zip(axes, panels):
+        ax.barh(y, (s[hi] - s[lo]).to_numpy(), left=s[lo].to_numpy(), height=0.6, alpha=0.6)
+        ax.plot(s[k], y, "k|", markersize=14)
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("normalised score")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, s["model"])
+    fig.suptitle("Aggregate normalised scores with 95 % stratified-bootstrap intervals", fontsize=10, y=1.04)
+    return _save(fig, out, "interval_estimates", "Interval estimates (suite)")
+
+
+def score_profiles(runs: pd.DataFrame, suite: pd.DataFrame, out: Path, top_k: int = 8) -> Figure | None:
+    """Performance profile of normalised scores: fraction of runs scoring above τ, problems weighted equally."""
+    ok = runs[(runs["status"] == "ok") & np.isfinite(runs["norm"].astype(float))] if "norm" in runs else runs.iloc[:0]
+    if ok.empty or suite is None or suite.empty:
+        return None
+    plt = _plt()
+    lo, hi = float(ok["norm"].min()), float(ok["norm"].max())
+    taus = np.linspace(min(lo, 0.0), max(hi, 1.0), 101)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for entry in suite["model"].head(top_k):
+        m = ok[ok["entry"] == entry.split(" [")[0]]
+        groups = [g["norm"].to_numpy(float) for _, g in m.groupby(["problem", "family"])]
+        if groups:
+            ax.plot(taus, stats.score_profile(groups, taus), label=entry)
+    ax.set_xlabel("normalised score τ")
+    ax.set_ylabel("fraction of runs with score > τ")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    ax.set_title("Performance profile (score distribution)", fontsize=10, y=1.04)
+    return _save(fig, out, "score_profile", "Performance profile of normalised scores")
+
+
+def time_profiles(runs: pd.DataFrame, out: Path, top_k: int = 8) -> Figure | None:
+    """AlgoPerf performance profiles of time-to-target, one panel per preset × family with a threshold."""
+    from reports.leaderboard import time_matrix
+
+    panels = []
+    for (pre, fam), sub in runs.groupby(["preset", "family"]):
+        entries, problems, times = time_matrix(sub)
+        if entries:
+            panels.append((pre, fam, entries, problems, times))
+    if not panels:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.8), squeeze=False)
+    taus = np.linspace(1.0, stats.TAU_MAX, 200)
+    for ax, (pre, fam, entries, problems, times) in zip(axes[0], panels):
+        ratios = stats.performance_ratios(times)
+        rho = stats.time_profile(ratios, taus)  # (entries, T)
+        score = stats.profile_score(ratios)
+        for i in np.argsort(-score)[:top_k]:
+            ax.step(taus, rho[i], where="post", label=f"{entries[i]} ({score[i]:.2f})")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("τ (time ÷ fastest time to target)")
+        ax.set_ylabel("fraction of problems")
+        ax.set_title(f"{fam} [{pre}] · {len(problems)} problem(s)", fontsize=10, y=1.04)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, title="model (score)", title_fontsize=7)
+    fig.suptitle("Time-to-target performance profiles (AlgoPerf)", fontsize=10, y=1.04)
+    return _save(fig, out, "time_profile", "Time-to-target performance profiles")
+
+
+def poi_pairs(runs: pd.DataFrame, suite: pd.DataFrame, top_k: int = 8) -> pd.DataFrame:
+    """P(leader > other) with intervals, over the problems both ran; leader = suite rank 1."""
+    rows = []
+    if suite is None or suite.empty or runs.empty:
+        return pd.DataFrame(rows)
+    ok = runs[runs["status"] == "ok"]
+    models = [m.split(" [")[0] for m in suite["model"].head(top_k)]
+    x = models[0]
+    for y in models[1:]:
+        xs, ys, hib = [], [], []
+        for (_p, _f, _pre), g in ok[ok["entry"].isin([x, y])].groupby(["problem", "family", "preset"]):
+            a, b = g[g["entry"] == x]["score"].to_numpy(float), g[g["entry"] == y]["score"].to_numpy(float)
+            if len(a) and len(b):
+                xs.append(a)
+                ys.append(b)
+                hib.append(bool(g["higher_is_better"].iloc[0]))
+        if xs:
+            p, lo, hi = stats.probability_of_improvement(xs, ys, hib)
+            rows.append({"x": x, "y": y, "problems": len(xs), "p": p, "low": lo, "high": hi})
+    return pd.DataFrame(rows)
+
+
+def poi_plot(pairs: pd.DataFrame, out: Path) -> Figure | None:
+    if pairs.empty:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(pairs) + 1.2))
+    y = np.arange(len(pairs))
+    ax.barh(y, (pairs["high"] - pairs["low"]).to_numpy(), left=pairs["low"].to_numpy(), height=0.6, alpha=0.6)
+    ax.plot(pairs["p"], y, "k|", markersize=14)
+    ax.axvline(0.5, color="grey", linestyle="--", linewidth=1)
+    ax.set_yticks(y, [f"{r.x} vs {r.y} ({r.problems} pb)" for r in pairs.itertuples()])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("P(X > Y)")
+    ax.set_title("Probability of improvement, 95 % stratified-bootstrap intervals", fontsize=10, y=1.04)
+    return _save(fig, out, "probability_of_improvement", "Probability of improvement")
+
+
+def pareto_plot(boards: dict, out: Path, max_problems: int = 12) -> Figure | None:
+    """Quality against wall time per problem; the Pareto front (no entry better and faster) joined."""
+    items = [(k, t) for k, t in boards.items() if np.isfinite(t["wall_s"]).any()][:max_problems]
+    if not items:
+        return None
+    plt = _plt()
+    n = len(items)
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    for ax, ((problem, family), t) in zip(axes.ravel(), items):
+        err = np.vstack([(t["mean"] - t["ci_low"]).fillna(0), (t["ci_high"] - t["mean"]).fillna(0)])
+        ax.errorbar(t["wall_s"], t["mean"], yerr=np.abs(err), fmt="o", alpha=0.7)
+        front = t[t["pareto"]].sort_values("wall_s")
+        ax.plot(front["wall_s"], front["mean"], "r-", linewidth=1)
+        for r in t.head(6).itertuples():
+            ax.annotate(str(r.model), (r.wall_s, r.mean), fontsize=7)
+        ax.set_xscale("log")
+        ax.set_xlabel("wall s (log)")
+        ax.set_ylabel(str(t["metric"].iloc[0]))
+        ax.set_title(f"{problem} · {family}", fontsize=9)
+        ax.grid(alpha=0.3)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Quality against time (red: Pareto front)", fontsize=10, y=1.04)
+    return _save(fig, out, "pareto", "Quality against time")
+
+
+def gather_artifacts(runs: pd.DataFrame, boards: dict, out: Path, limit: int = MAX_ARTIFACTS) -> list[Figure]:
+    """Copy each family's own images (confusion matrices, sample grids, forecasts) of the top entries:
+    the first ok seed of each, at most `limit` in all."""
+    figs: list[Figure] = []
+    ok = runs[runs["status"] == "ok"].sort_values("seed")
+    dest = out / "artifacts"
+    for (problem, family), table in boards.items():
+        for entry in table["model"][:3]:
+            sel = ok[(ok["problem"] == problem.split(" [")[0]) & (ok["family"] == family) & (ok["entry"] == entry)]
+            for row in sel.head(1).itertuples():
+                for art in json.loads(row.artifacts or "[]"):
+                    if art.get("kind") != "image" or len(figs) >= limit:
+                        continue
+                    src = Path(row.dir) / art["path"]
+                    if not src.is_file() or src.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif"):
+                        continue
+                    dest.mkdir(exist_ok=True)
+                    name = f"{slug(row.task)}_s{row.seed}_{slug(Path(art['path']).stem)}"
+                    target = dest / f"{name}{src.suffix.lower()}"
+                    shutil.copyfile(src, target)
+                    cap = f"{art.get('caption') or ''} ({row.source} record, seed {row.seed})"
+                    figs.append(Figure(name, f"{problem} · {family} · {entry}", target, None, cap, "artifacts"))
+    return figs

@@ -1,0 +1,149 @@
+"""Local executor: K long-lived worker processes, one run at a time each.
+
+Why this shape:
+- spawn, not fork: a forked torch/OpenMP runtime can deadlock, and spawn behaves the same on macOS.
+- long-lived workers: importing torch + Lightning costs seconds, more than a smoke run; a worker pays it once.
+- one pipe per worker: the driver always knows which run each worker holds, so the display's "running"
+  is exact, and a worker that dies (segfault, OOM killer, kill -9) shows as EOF on its pipe; the run is
+  then recorded as failed and a fresh worker takes the next run.
+- BENCH_THREADS = cores // workers: K workers × T threads never oversubscribe the machine.
+- workers ignore SIGINT: Ctrl-C reaches the whole process group, and the driver alone decides to stop;
+  it then sends SIGTERM, which a worker turns into KeyboardInterrupt so the runner removes its staging dir.
+- workers die with the driver (Linux PR_SET_PDEATHSIG): a SIGKILLed driver leaves no orphan training on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+
+from suite.sweep import RunSpec, cores, not_recorded, record_crash, signal_name
+
+THREAD_VARS = ("BENCH_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF still ends an idle worker
+        pass
+    if os.getppid() != parent:  # the driver died before prctl took effect
+        os._exit(1)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def worker_main(conn: Connection, threads: int, parent: int) -> None:
+    """Loop: receive a RunSpec, run it, send back ("record", rec) or ("error", message)."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupt)
+    for var in THREAD_VARS:  # before torch is imported, so OpenMP sizes its pool once
+        os.environ[var] = str(threads)
+    from suite.sweep import run_spec
+
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, KeyboardInterrupt, OSError):
+            return
+        if spec is None:
+            return
+        try:
+            out = ("record", run_spec(spec))
+        except KeyboardInterrupt:
+            return
+        except BaseException as exc:  # a UserError or an import failure in this worker: report, keep serving
+            out = ("error", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        try:
+            conn.send(out)
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    proc: mp.Process
+    conn: Connection
+    spec: RunSpec | None = None
+    started: float = 0.0
+
+
+class LocalExecutor:
+    def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
+        self.slots = max(1, workers or cores())
+        # torch threads per worker; at least 1 even with more workers than cores
+        self.threads = threads or max(1, cores() // self.slots)
+        self._pool: list[_Worker] = []
+
+    def _spawn(self) -> _Worker:
+        ctx = mp.get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        proc = ctx.Process(target=worker_main, args=(theirs, self.threads, os.getpid()), daemon=True, name="bench-worker")
+        proc.start()
+        theirs.close()
+        worker = _Worker(proc, ours)
+        self._pool.append(worker)
+        return worker
+
+    def events(self, specs: list[RunSpec]) -> Iterator[tuple[str, RunSpec, dict | None]]:
+        queue = deque(replace(s, threads=self.threads) for s in specs)
+        while queue or any(w.spec for w in self._pool):
+            while queue:
+                idle = next((w for w in self._pool if w.spec is None), None)
+                if idle is None and len(self._pool) < self.slots:
+                    idle = self._spawn()
+                if idle is None:
+                    break
+                idle.spec, idle.started = queue.popleft(), time.perf_counter()
+                idle.conn.send(idle.spec)
+                yield "start", idle.spec, None
+            busy = [w for w in self._pool if w.spec is not None]
+            for conn in wait([w.conn for w in busy]):
+                worker = next(w for w in busy if w.conn is conn)
+                spec, wall = worker.spec, time.perf_counter() - worker.started
+                worker.spec = None
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    worker.proc.join(timeout=5)
+                    self._pool.remove(worker)
+                    conn.close()
+                    why = f"worker process died with {signal_name(worker.proc.exitcode)} during the run (killed, or out of memory?)"
+                    yield "done", spec, record_crash(spec, why, wall)
+                    continue
+                if msg[0] == "record":
+                    yield "done", spec, msg[1]
+                else:
+                    yield "done", spec, not_recorded(spec, msg[1], wall)
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked to leave, busy ones are interrupted (their staging is removed)."""
+        for w in self._pool:
+            try:
+                if w.spec is None:
+                    w.conn.send(None)
+                else:
+                    w.proc.terminate()
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 10  # Lightning may take a moment to unwind a fit
+        for w in self._pool:
+            w.proc.join(timeout=max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(timeout=5)
+            w.conn.close()
+        self._pool.clear()

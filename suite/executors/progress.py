@@ -1,0 +1,129 @@
+"""Live progress of a sweep: done / running / failed / remaining and an ETA.
+
+On a terminal a rich progress bar stays at the bottom and one line per finished run scrolls above it;
+in a log file (CI, nohup) each finished run prints one line with the same counts, so both read alike.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def describe(rec: dict) -> str:
+    """One finished run, e.g. `digits_mlp seed 0: ok test/acc = 0.97 in 4.1 s`."""
+    metrics = rec.get("metrics") or {}
+    score = metrics.get(rec.get("primary_metric", ""))
+    value = f" {rec['primary_metric']} = {score:.4g}" if isinstance(score, (int, float)) else ""
+    state = "cached" if rec.get("cached") else rec.get("status", "?")
+    wall = (rec.get("timing") or {}).get("wall_s") or 0.0
+    tail = f" ({rec['error']})" if rec.get("status") != "ok" and rec.get("error") else ""
+    return f"{rec.get('task')} seed {rec.get('seed')}: {state}{value} in {wall:.1f} s{tail}"
+
+
+class Display:
+    def __init__(self, total: int, title: str = "sweep", console: Console | None = None, live: bool | None = None) -> None:
+        self.total = total
+        self.slots = 1
+        self.console = console or Console(highlight=False)
+        self.live = self.console.is_terminal if live is None else live
+        self.ok = self.failed = self.cached = 0
+        self.running: dict[str, float] = {}  # run id -> start time
+        self.executed = 0  # finished runs that actually ran in this sweep (cached ones say nothing about speed)
+        self.t0 = time.perf_counter()
+        self.first_start: float | None = None
+        self._bar: Progress | None = None
+        if self.live:
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn(f"[bold]{title}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                _StatusColumn(self),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
+            self._task = self._bar.add_task(title, total=total)
+            self._bar.start()
+
+    # -- counts ------------------------------------------------------------------------------------
+    @property
+    def finished(self) -> int:
+        return self.ok + self.failed
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.finished - len(self.running)
+
+    def eta(self) -> float | None:
+        """Seconds left, from this sweep's own throughput (runs finished per second since the first start)."""
+        if not self.executed or self.first_start is None:
+            return None
+        rate = self.executed / (time.perf_counter() - self.first_start)
+        return (self.remaining + len(self.running)) / rate if rate > 0 else None
+
+    def status(self) -> str:
+        eta = self.eta()
+        left = self.remaining + len(self.running)
+        eta_text = "–" if left == 0 else (_duration(eta) if eta is not None else "?")
+        cached = f" ({self.cached} cached)" if self.cached else ""
+        return f"done {self.ok}{cached} · running {len(self.running)} · failed {self.failed} · remaining {self.remaining} · ETA {eta_text}"
+
+    # -- events ------------------------------------------------------------------------------------
+    def start(self, spec) -> None:
+        if self.first_start is None:
+            self.first_start = time.perf_counter()
+        self.running[spec.run_id] = time.perf_counter()
+        self._refresh()
+
+    def done(self, spec, rec: dict) -> None:
+        self.running.pop(spec.run_id, None)
+        if rec.get("cached"):
+            self.cached += 1
+        else:
+            self.executed += 1
+        if rec.get("status") == "ok":
+            self.ok += 1
+        else:
+            self.failed += 1
+        if not rec.get("cached"):  # a resumed sweep would otherwise reprint every finished run
+            self.note(f"[{self.finished}/{self.total}] {describe(rec)}")
+        self._refresh()
+
+    def note(self, line: str) -> None:
+        """A line above the bar on a terminal; in a log, the line followed by the current counts."""
+        if self._bar is not None:
+            self._bar.console.print(line, markup=False)
+        else:
+            print(f"{line}  | {self.status()}", flush=True)
+
+    def _refresh(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.finished)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+class _StatusColumn(ProgressColumn):
+    """Recomputed at every refresh, so the ETA moves between events."""
+
+    def __init__(self, display: Display) -> None:
+        super().__init__()
+        self.display = display
+
+    def render(self, task) -> Text:
+        return Text(self.display.status())

@@ -1,0 +1,120 @@
+"""Statistical baselines, run by the plain backend: `fit(train)` once, `predict(history, H)` per origin.
+
+A benchmark without these lies by omission: a deep forecaster is only worth its cost where it beats
+"repeat the last value" (naive), "repeat the last season" (seasonal_naive), "extend the line from the
+first to the last point" (drift) and exponential smoothing (ets). Factories take the problem's
+`season` (and `horizon` when they need it); keyword arguments with defaults are config keys.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+
+class Naive:
+    """y[o+h] = y[o-1] for every h."""
+
+    n_params = 0
+
+    def fit(self, train: np.ndarray) -> None:
+        pass
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        return np.full(horizon, history[-1])
+
+
+class SeasonalNaive:
+    """y[o+h] = y[o+h-m·k], the value one season (of m steps) before, k the smallest whole number of seasons."""
+
+    n_params = 0
+
+    def __init__(self, season: int) -> None:
+        self.season = season
+
+    def fit(self, train: np.ndarray) -> None:
+        pass
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        last = history[-self.season :]  # (m,) the last full season
+        return last[np.arange(horizon) % self.season]
+
+
+class Drift:
+    """Naive plus the average step over the whole history: y[o-1] + h (y[o-1] - y[0]) / (o - 1)."""
+
+    n_params = 0
+
+    def fit(self, train: np.ndarray) -> None:
+        pass
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        slope = (history[-1] - history[0]) / max(len(history) - 1, 1)
+        return history[-1] + slope * np.arange(1, horizon + 1)
+
+
+class ETS:
+    """Holt-Winters exponential smoothing (statsmodels), estimated on the training span.
+
+    At each origin the estimated smoothing parameters and initial states are kept fixed and the
+    filter runs over the history up to the origin: updated by data, not re-estimated, like the
+    deep models. Additive damped trend + additive season by default: the usual safe choice
+    (damping keeps 12-step-ahead trends from overshooting).
+    """
+
+    def __init__(self, season: int, trend: str = "add", damped: bool = True, seasonal: str = "add") -> None:
+        self.season = season
+        self.kw = dict(
+            trend=None if trend == "none" else trend,
+            damped_trend=damped and trend != "none",
+            seasonal=None if seasonal == "none" else seasonal,
+            seasonal_periods=season if seasonal != "none" else None,
+        )
+        self.fitted: dict = {}
+
+    def fit(self, train: np.ndarray) -> None:
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        res = ExponentialSmoothing(train, initialization_method="estimated", **self.kw).fit()
+        keep = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend", "initial_level", "initial_trend", "initial_seasons")
+        self.fitted = {k: res.params[k] for k in keep if res.params.get(k) is not None and np.all(np.isfinite(res.params[k]))}
+
+    @property
+    def n_params(self) -> int:
+        return int(sum(np.size(v) for v in self.fitted.values()))
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+        p = self.fitted
+        model = ExponentialSmoothing(
+            history,
+            initialization_method="known",
+            initial_level=p["initial_level"],
+            initial_trend=p.get("initial_trend"),
+            initial_seasonal=p.get("initial_seasons"),
+            **self.kw,
+        )
+        smoothing = {k: v for k, v in p.items() if not k.startswith("initial_")}
+        return np.asarray(model.fit(optimized=False, **smoothing).forecast(horizon))
+
+
+def naive() -> Naive:
+    """Repeat the last observed value."""
+    return Naive()
+
+
+def seasonal_naive(season: int) -> SeasonalNaive:
+    """Repeat the last observed season (m = the problem's season)."""
+    return SeasonalNaive(season)
+
+
+def drift() -> Drift:
+    """Random walk with drift: the line through the first and the last observation."""
+    return Drift()
+
+
+def ets(season: int, trend: Literal["add", "none"] = "add", damped: bool = True, seasonal: Literal["add", "none"] = "add") -> ETS:
+    """Holt-Winters ETS; trend and seasonal are "add" or "none"."""
+    return ETS(season, trend=trend, damped=damped, seasonal=seasonal)

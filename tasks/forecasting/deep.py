@@ -1,0 +1,91 @@
+"""Deep forecasters trained with Lightning (suite.backends.lightning.fit) on windows of the training span.
+
+Scaling: standardised with the training span's mean and std (`protocol.Scaler`), then, with
+`window_norm="last"`, each window is shifted by its own last value, inputs and targets alike.
+Validation: the same windows cut from the validation span; `val/mase` (in original units, scaled
+like the test MASE) is logged every epoch and picks the weights that are kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytorch_lightning as pl
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from suite.backends.lightning import fit, tensor_loader
+from suite.context import RunContext
+from tasks.forecasting import protocol
+from tasks.forecasting.data import Series
+
+
+class Forecaster(pl.LightningModule):
+    """Wraps a net mapping (B, W) scaled windows to (B, H); adds the level normalisation and losses."""
+
+    def __init__(self, net: nn.Module, cfg, mase_unit: float) -> None:
+        super().__init__()
+        self.net, self.cfg = net, cfg
+        self.mase_unit = mase_unit  # scaled-value error → MASE: scaler std / training-span MASE scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, W) → (B, H)
+        if self.cfg.window_norm == "last":
+            level = x[:, -1:]  # (B, 1)
+            return self.net(x - level) + level
+        return self.net(x)
+
+    def _loss(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return F.l1_loss(pred, target) if self.cfg.loss == "mae" else F.mse_loss(pred, target)
+
+    def training_step(self, batch, _):
+        x, t = batch
+        loss = self._loss(self(x), t)
+        self.log("train/loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch, _):
+        x, t = batch
+        pred = self(x)
+        self.log("val/loss", self._loss(pred, t), on_epoch=True)
+        self.log("val/mase", (pred - t).abs().mean() * self.mase_unit, on_epoch=True)
+
+    def configure_optimizers(self):
+        return torch.optim.Adam(self.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay)
+
+
+class DeepPredictor:
+    """The trained network as a `protocol.Predict`: history y[:o] in original units → (H,) forecast."""
+
+    def __init__(self, module: Forecaster, scaler: protocol.Scaler, window: int) -> None:
+        self.module, self.scaler, self.window = module.eval(), scaler, window
+
+    @torch.no_grad()
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        x = torch.as_tensor(self.scaler.transform(history[-self.window :]), dtype=torch.float32)[None]  # (1, W)
+        return self.scaler.inverse(self.module(x)[0, :horizon].double().numpy())
+
+
+def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: float) -> DeepPredictor:
+    cfg = ctx.config
+    scaler = protocol.Scaler.fit(s.y[: s.train_end])  # training span only
+    z = scaler.transform(s.y)  # values after train_end are scaled with training statistics, never refitted
+    x_tr, t_tr = protocol.windows(z, protocol.train_origins(s, window), window, s.horizon)
+    x_va, t_va = protocol.windows(z, protocol.val_origins(s, window), window, s.horizon)
+    f32 = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
+    module = Forecaster(net, cfg, mase_unit=scaler.std / mase_scale)
+    train_loader = tensor_loader(f32(x_tr), f32(t_tr), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
+    val_loader = tensor_loader(f32(x_va), f32(t_va), batch_size=1024, shuffle=False)
+    trainer = fit(
+        ctx,
+        module,
+        train_loader,
+        val_loader,
+        max_epochs=cfg.max_epochs,
+        precision=cfg.precision,
+        early_stopping_patience=cfg.early_stopping_patience,
+        monitor="val/mase",
+        gradient_clip_val=cfg.gradient_clip or None,
+    )
+    ctx.resources["throughput"] = trainer.current_epoch * len(x_tr) / max(ctx.timing["train_s"], 1e-9)  # training windows/s
+    ctx.info.update(train_windows=len(x_tr), val_windows=len(x_va), scaler={"mean": scaler.mean, "std": scaler.std})
+    return DeepPredictor(module, scaler, window)

@@ -1,0 +1,141 @@
+"""Domain feature extractors: the suite's own small classifier per problem, trained once and cached.
+
+Why not Inception: its weights must be downloaded, and ImageNet features say little about 8x8 digits.
+A classifier trained on the problem's own train split knows what matters there (stroke shapes that
+tell classes apart), and its penultimate layer is the space in which the Fréchet distance, KID and
+k-NN precision/recall are measured. Its softmax gives the class histogram used for mode collapse.
+
+The extractor is a pure function of the training data and of the recipe below: it is trained with its
+own seeded generator (the run's RNG stream is left untouched, so a cache hit and a cache miss give the
+same run) and stored under `cache_dir()/<problem>-<hash>.pt`, where the hash covers the data bytes and
+`RECIPE`. Set BENCH_FEATURE_CACHE to move the cache (tests point it at a temporary directory);
+the default is ~/.cache/benchsuite/features. Delete the directory to retrain.
+
+    python -c "from tasks.generative.features import load_extractor; ..."   # normally called by the runner
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# Every number that changes the trained weights is part of the cache key: bump `version` when the code changes.
+RECIPE = {
+    "version": 1,
+    "steps": 1500,  # ~90 epochs of digits, ~1.6 of MNIST: both reach their plateau (digits ~98%, MNIST ~98%)
+    "batch_size": 64,
+    "lr": 1e-3,  # Adam's default
+    "width": 32,  # channels of the first conv (second has 2x)
+    "features": 64,  # penultimate width: small enough that a 360-sample covariance is not hopelessly rank-poor
+    "seed": 0,
+}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("BENCH_FEATURE_CACHE") or Path.home() / ".cache" / "benchsuite" / "features")
+
+
+class FeatureNet(nn.Module):
+    """Conv → pool → conv → global-ish pool → Linear(features) → ReLU → Linear(classes).
+
+    Works for (C, H, W) images of any size ≥ 4 and for (L,) signals (as 1-channel 1-D convs).
+    `features(x)` is the penultimate activation used by every generation metric.
+    """
+
+    def __init__(self, input_shape: tuple[int, ...], num_classes: int, width: int = 32, features: int = 64) -> None:
+        super().__init__()
+        self.input_shape = tuple(input_shape)
+        self.num_features = features  # read by torchmetrics' FID/KID when given this module
+        one_d = len(input_shape) == 1
+        conv, pool = (nn.Conv1d, nn.AdaptiveAvgPool1d) if one_d else (nn.Conv2d, nn.AdaptiveAvgPool2d)
+        chans = 1 if one_d else input_shape[0]
+        pooled = 8 if one_d else 4  # positions kept after the last pool: 8 along a signal, 2x2 in an image
+        self.body = nn.Sequential(
+            conv(chans, width, 3, padding=1),
+            nn.ReLU(),
+            conv(width, 2 * width, 3, padding=1, stride=2),
+            nn.ReLU(),
+            pool(pooled if one_d else 2),
+            nn.Flatten(),
+            nn.Linear(2 * width * pooled, features),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(features, num_classes)
+
+    def _shape(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(len(x), 1, -1) if len(self.input_shape) == 1 else x.reshape(len(x), *self.input_shape)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:  # (N, *input_shape) -> (N, features)
+        return self.body(self._shape(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (N, *input_shape) -> (N, classes) logits
+        return self.head(self.features(x))
+
+
+def data_hash(x: np.ndarray, y: np.ndarray) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps(RECIPE, sort_keys=True).encode())
+    for a in (x, y):
+        a = np.ascontiguousarray(a)
+        h.update(str((a.dtype, a.shape)).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()[:16]
+
+
+def train_extractor(x: np.ndarray, y: np.ndarray, num_classes: int) -> FeatureNet:
+    """Deterministic given (x, y, RECIPE): its own generator for init and batches; the global RNG is restored."""
+    r = RECIPE
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(r["seed"])
+        net = FeatureNet(x.shape[1:], num_classes, r["width"], r["features"])
+        gen = torch.Generator().manual_seed(r["seed"])
+        xt, yt = torch.as_tensor(x), torch.as_tensor(y)
+        opt = torch.optim.Adam(net.parameters(), lr=r["lr"])
+        net.train()
+        per_epoch = math.ceil(len(xt) / r["batch_size"])
+        perm = torch.randperm(len(xt), generator=gen)
+        for step in range(r["steps"]):
+            i = step % per_epoch
+            if i == 0 and step:
+                perm = torch.randperm(len(xt), generator=gen)
+            idx = perm[i * r["batch_size"] : (i + 1) * r["batch_size"]]
+            loss = F.cross_entropy(net(xt[idx]), yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return net.eval().requires_grad_(False)
+
+
+@torch.no_grad()
+def accuracy(net: FeatureNet, x: np.ndarray, y: np.ndarray) -> float:
+    logits = torch.cat([net(b) for b in torch.as_tensor(x).split(2048)])
+    return float((logits.argmax(-1) == torch.as_tensor(y)).float().mean())
+
+
+def load_extractor(problem: str, data) -> tuple[FeatureNet, dict]:
+    """The problem's extractor from the cache, training and storing it on a miss.
+
+    Returns the frozen net and its metadata: hash, cache path, whether it was a hit, test accuracy.
+    """
+    key = data_hash(data.x_train, data.y_train)
+    path = cache_dir() / f"{problem}-{key}.pt"
+    if path.exists():
+        blob = torch.load(path, map_location="cpu", weights_only=False)
+        net = FeatureNet(data.input_shape, data.num_classes, RECIPE["width"], RECIPE["features"])
+        net.load_state_dict(blob["state_dict"])
+        return net.eval().requires_grad_(False), {**blob["meta"], "path": str(path), "cache_hit": True}
+    net = train_extractor(data.x_train, data.y_train, data.num_classes)
+    meta = {"hash": key, "test_acc": accuracy(net, data.x_test, data.y_test), "recipe": dict(RECIPE)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    torch.save({"state_dict": net.state_dict(), "meta": meta}, tmp)
+    os.replace(tmp, path)  # atomic: two workers racing both write the same weights, one wins whole
+    return net, {**meta, "path": str(path), "cache_hit": False}

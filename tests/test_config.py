@@ -1,0 +1,85 @@
+"""Config: presets layered in order, overrides typed and checked, unknown keys rejected with the list."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from suite.config import coerce, config_hash, parse_overrides, resolve_config
+from suite.errors import UserError
+from suite.registry import get_registry
+
+
+def test_standard_preset_carries_the_zoo_dqn_cartpole_numbers():
+    cfg = resolve_config(get_registry().task("cartpole_dqn"), "standard")
+    zoo = dict(
+        n_timesteps=50_000,
+        learning_rate=2.3e-3,
+        batch_size=64,
+        buffer_size=100_000,
+        learning_starts=1000,
+        gamma=0.99,
+        target_update_interval=10,
+        train_freq=256,
+        gradient_steps=128,
+        exploration_fraction=0.16,
+        exploration_final_eps=0.04,
+    )
+    assert {k: getattr(cfg, k) for k in zoo} == zoo
+    assert list(cfg.net_arch) == [256, 256]
+
+
+def test_overrides_are_typed():
+    task = get_registry().task("digits_mlp")
+    cfg = resolve_config(task, "smoke", ["lr=0.01", "hidden=128", "optimizer=sgd", "max_epochs=3"])
+    assert (cfg.lr, cfg.hidden, cfg.optimizer, cfg.max_epochs) == (0.01, 128, "sgd", 3)
+
+
+def test_smoke_is_smaller_than_standard():
+    task = get_registry().task("digits_mlp")
+    assert resolve_config(task, "smoke").max_epochs < resolve_config(task, "standard").max_epochs
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (["hiden=3"], r"unknown config key in override 'hiden'; did you mean 'hidden'.*valid keys: .*max_epochs"),
+        (["hidden=wide"], r"bad value for hidden in override: 'wide' is not int"),
+        (["optimizer=adamw"], r"is not one of adam\|sgd"),
+        (["lr"], r"bad override 'lr': expected key=value"),
+    ],
+)
+def test_bad_overrides_say_what_is_valid(override, message):
+    with pytest.raises(UserError, match=message):
+        resolve_config(get_registry().task("digits_mlp"), "smoke", override)
+
+
+def test_unknown_preset_gets_did_you_mean():
+    with pytest.raises(UserError, match="did you mean 'standard'"):
+        resolve_config(get_registry().task("digits_mlp"), "standrad")
+
+
+def test_coerce():
+    assert coerce("5e4", int) == 50_000
+    assert coerce("256,256", list[int]) == [256, 256]
+    assert coerce("[64, 64]", list[int]) == [64, 64]
+    assert coerce("none", list[int] | None) is None
+    assert coerce("false", bool) is False
+    assert coerce("b", Literal["a", "b"]) == "b"
+    with pytest.raises(ValueError):
+        coerce("maybe", bool)
+    with pytest.raises(ValueError):
+        coerce("1.5", int)
+
+
+def test_config_hash_depends_on_config_and_preset_not_on_object_identity():
+    task = get_registry().task("digits_mlp")
+    a, b = resolve_config(task, "smoke"), resolve_config(task, "smoke")
+    assert config_hash(task.id, "smoke", a) == config_hash(task.id, "smoke", b)
+    assert config_hash(task.id, "smoke", a) != config_hash(task.id, "smoke", resolve_config(task, "smoke", ["lr=0.1"]))
+    assert config_hash(task.id, "smoke", a) != config_hash(task.id, "standard", a)
+
+
+def test_parse_overrides_keeps_equals_in_values():
+    assert parse_overrides(["name=a=b"]) == {"name": "a=b"}
