@@ -44,7 +44,7 @@ def figures(rep: Report, out: Path, max_problems: int = plots.MAX_PROBLEMS) -> N
         plots.poi_plot(pairs, pdir),
         plots.score_profiles(rep.runs, rep.suite, pdir),
         plots.time_profiles(rep.runs, pdir),
-        plots.pareto_plot(rep.boards, pdir),
+        plots.pareto_plot(rep.suite, pdir),
     ]
     figs += plots.learning_curves(rep.runs, rep.boards, pdir, max_problems=max_problems)
     figs += plots.gather_artifacts(rep.runs, rep.boards, out)

@@ -7,7 +7,6 @@ curves only for the entries they draw.
 
 from __future__ import annotations
 
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -48,35 +47,26 @@ def curve_metric(row: pd.Series | dict) -> str:
     return cm if isinstance(cm, str) and cm else row["primary_metric"]
 
 
-def _from_metrics(row: pd.Series) -> float | None:
-    """A runner's own time-to-threshold (the RL backend measures training seconds, eval excluded)."""
-    secs = row.get("metric:eval/seconds_to_threshold")
-    if secs is not None and not (isinstance(secs, float) and math.isnan(secs)):
-        return float(secs)
-    thr = row.get("metric:eval/threshold")
-    if thr is not None and not (isinstance(thr, float) and math.isnan(thr)):
-        return float("inf")  # the runner watched the threshold and never saw it reached
-    return None
-
-
 def time_to_target(runs: pd.DataFrame) -> pd.Series:
-    """Seconds until each ok run first reached its problem's threshold: inf if never, nan if no threshold."""
+    """Seconds until each ok run first reached its problem's threshold: inf if never, nan if no threshold.
+
+    A runner's own `eval/seconds_to_threshold` wins (the RL backend measures training seconds with
+    evaluation excluded); `eval/threshold` without it means the runner watched and never saw it
+    reached. Only the remaining runs have their curves read.
+    """
     out = pd.Series(np.nan, index=runs.index, dtype=float)
     if runs.empty or "ref_threshold" not in runs:
         return out
     thr = pd.to_numeric(runs["ref_threshold"], errors="coerce")
-    todo = runs[thr.notna() & (runs["status"] == "ok")]
-    need_curves = []
-    for idx, row in todo.iterrows():
-        t = _from_metrics(row)
-        if t is None:
-            need_curves.append(idx)
-        else:
-            out[idx] = t
-    if need_curves:
-        rows = runs.loc[need_curves]
-        frames = read_curves(list(rows["dir"]))
-        for (idx, row), cur in zip(rows.iterrows(), frames):
+    todo = thr.notna() & (runs["status"] == "ok")
+    secs = pd.to_numeric(runs.get("metric:eval/seconds_to_threshold", pd.Series(np.nan, index=runs.index)), errors="coerce")
+    watched = pd.to_numeric(runs.get("metric:eval/threshold", pd.Series(np.nan, index=runs.index)), errors="coerce").notna()
+    out[todo & secs.notna()] = secs[todo & secs.notna()]
+    out[todo & secs.isna() & watched] = np.inf
+    need = runs[todo & secs.isna() & ~watched]
+    if len(need):
+        frames = read_curves(list(need["dir"]))
+        for (idx, row), cur in zip(need.iterrows(), frames):
             c = cur[cur["metric"] == curve_metric(row)].sort_values("wall_s")
             if not c.empty:
                 out[idx] = stats.time_to_target(

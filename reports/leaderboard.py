@@ -25,15 +25,14 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     """Columns computed from the flat run rows: `entry`, normalised score `norm`, time-to-target `ttt_s`."""
     if runs.empty or "norm" in runs:
         return runs
-    runs = runs.copy()
+    runs = runs.reset_index(drop=True)
     runs["score"] = pd.to_numeric(runs["score"], errors="coerce")
     rnd = pd.to_numeric(runs.get("ref_random"), errors="coerce")
     ref = pd.to_numeric(runs.get("ref_reference"), errors="coerce")
     with np.errstate(divide="ignore", invalid="ignore"):
         runs["norm"] = ((runs["score"] - rnd) / (ref - rnd)).where(ref != rnd)
-    runs["entry"] = ""
-    for _, idx in runs.groupby(["problem", "family", "preset"]).groups.items():
-        runs.loc[idx, "entry"] = entry_label(runs.loc[idx])
+    n_cfg = runs.groupby(["problem", "family", "preset", "model"])["config_hash"].transform("nunique")
+    runs["entry"] = runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].astype(str).str[:6])
     runs["ttt_s"] = time_to_target(runs)
     return runs
 
@@ -41,6 +40,17 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
 def _num(s: pd.Series) -> float:
     v = pd.to_numeric(s, errors="coerce")
     return float(v.mean()) if v.notna().any() else float("nan")
+
+
+def _nanmean(a: np.ndarray) -> float:
+    a = a[np.isfinite(a)]
+    return float(a.mean()) if a.size else float("nan")
+
+
+def _floats(df: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in df:
+        return np.full(len(df), np.nan)
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
 
 
 def pareto_mask(quality: np.ndarray, cost: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
@@ -75,31 +85,37 @@ def tied_with_leader(table: pd.DataFrame) -> list[str]:
 
 
 def _board(grp: pd.DataFrame) -> pd.DataFrame:
+    """One leaderboard from the runs of one (problem, family, preset); numpy per entry, since a
+    10,000-run report builds a thousand of these."""
     higher = bool(grp["higher_is_better"].iloc[0])
+    ok = (grp["status"] == "ok").to_numpy()
+    cols = {c: _floats(grp, c) for c in ("score", "norm", "ttt_s", "wall_s", "throughput", "params", "peak_rss_mb")}
+    hardware = grp["hardware"].to_numpy() if "hardware" in grp else np.full(len(grp), "")
+    source = grp["source"].to_numpy() if "source" in grp else np.full(len(grp), "results")
     rows = []
-    for model, m in grp.groupby("entry", sort=True):
-        ok = m[m["status"] == "ok"]
-        scores = ok["score"].to_numpy(dtype=float)
-        s = stats.seed_summary(scores)
+    for model, idx in grp.groupby("entry", sort=True).indices.items():
+        good = idx[ok[idx]]
+        s = stats.seed_summary(cols["score"][good])
         rows.append(
             {
                 "model": model,
                 "metric": grp["primary_metric"].iloc[0],
+                "higher_is_better": higher,
                 "seeds": s["n"],
                 "mean": s["mean"],
                 "ci_low": s["ci_low"],
                 "ci_high": s["ci_high"],
                 "std": s["std"],
                 "iqm": s["iqm"],
-                "norm": _num(ok["norm"]),
-                "ttt_s": stats.median_time(ok["ttt_s"].to_numpy(dtype=float)) if len(ok) else float("nan"),
-                "wall_s": _num(ok["wall_s"]),
-                "throughput": _num(ok["throughput"]),
-                "params": _num(ok["params"]),
-                "peak_rss_mb": _num(ok["peak_rss_mb"]),
-                "hardware": ", ".join(sorted(set(ok["hardware"].dropna()))) if "hardware" in ok else "",
-                "source": ", ".join(sorted(set(m["source"].dropna()))) if "source" in m else "results",
-                "failed": int((m["status"] != "ok").sum()),
+                "norm": _nanmean(cols["norm"][good]),
+                "ttt_s": stats.median_time(cols["ttt_s"][good]) if good.size else float("nan"),
+                "wall_s": _nanmean(cols["wall_s"][good]),
+                "throughput": _nanmean(cols["throughput"][good]),
+                "params": _nanmean(cols["params"][good]),
+                "peak_rss_mb": _nanmean(cols["peak_rss_mb"][good]),
+                "hardware": ", ".join(sorted({h for h in hardware[good] if isinstance(h, str)})),
+                "source": ", ".join(sorted({x for x in source[idx] if isinstance(x, str)})),
+                "failed": int(idx.size - good.size),
             }
         )
     table = pd.DataFrame(rows).sort_values(["mean", "model"], ascending=[not higher, True], na_position="last").reset_index(drop=True)
@@ -147,8 +163,10 @@ def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd
     ok = runs[runs["status"] == "ok"]
     ttt = time_profile_scores(runs)
     rows = []
+    norm = _floats(ok, "norm")
     for (entry, pre), m in ok.groupby(["entry", "preset"], sort=True):
-        groups = [g["norm"].to_numpy(dtype=float) for _, g in m.groupby(["problem", "family"])]
+        pos = ok.index.get_indexer(m.index)
+        groups = [norm[pos[i]] for i in m.groupby(["problem", "family"]).indices.values()]
         agg = stats.aggregate_intervals(groups)
         label = entry if preset is not None else f"{entry} [{pre}]"
         rows.append(
@@ -170,7 +188,7 @@ def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd
                 "og_low": agg["optimality_gap"][1],
                 "og_high": agg["optimality_gap"][2],
                 "ttt_score": ttt.get((entry, pre), float("nan")),
-                "wall_s": _num(m["wall_s"]),
+                "wall_s": _nanmean(_floats(m, "wall_s")),
             }
         )
     if not rows:

@@ -19,7 +19,7 @@ import pandas as pd
 from reports import stats
 from reports.curves import learning_metric, read_curves
 
-MAX_PROBLEMS = 8  # learning-curve figures: one per problem, the first 8 in name order
+MAX_PROBLEMS = 6  # learning-curve figures: one per problem, the first 6 in name order (each costs ~0.4 s of CPU)
 TOP_K = 6  # entries drawn per figure: more lines than this become unreadable
 MAX_ARTIFACTS = 24  # images gathered from the families' runs into the page
 
@@ -38,6 +38,8 @@ def _plt():
     import matplotlib
 
     matplotlib.use("Agg")
+    # SVG text as <text> rather than glyph outlines: 2-3x faster to write, smaller, still searchable.
+    matplotlib.rcParams["svg.fonttype"] = "none"
     import matplotlib.pyplot as plt
 
     return plt
@@ -50,8 +52,10 @@ def slug(text: str) -> str:
 def _save(fig, out: Path, name: str, title: str, caption: str = "", section: str = "plots") -> Figure:
     plt = _plt()
     png, svg = out / f"{name}.png", out / f"{name}.svg"
-    fig.savefig(png, dpi=90, bbox_inches="tight")
-    fig.savefig(svg, bbox_inches="tight")
+    # Fixed margins (set per figure) instead of bbox_inches="tight" or constrained layout: both
+    # measure every text box again and cost more than drawing the figure.
+    fig.savefig(png, dpi=90)
+    fig.savefig(svg)
     plt.close(fig)
     return Figure(name, title, png, svg, caption, section)
 
@@ -76,7 +80,8 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
         metric = learning_metric(names, first["primary_metric"], cm if isinstance(cm, str) else None)
         if metric is None:
             continue
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+        fig, axes = plt.subplots(1, 2 if family == "rl" else 1, figsize=(10 if family == "rl" else 5.5, 3.6), squeeze=False)
+        axes = axes[0]
         for entry in entries:
             idx = [i for i, e in enumerate(sel["entry"]) if e == entry]
             per_seed = [curves[i][curves[i]["metric"] == metric].sort_values("step") for i in idx]
@@ -89,8 +94,9 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
             _, wall, _, _ = stats.curve_band(steps, [c["wall_s"].to_numpy() for c in per_seed], reps=1)
             (line,) = axes[0].plot(grid, m, label=f"{entry} (n={len(per_seed)})")
             axes[0].fill_between(grid, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
-            axes[1].plot(wall, m, color=line.get_color())
-            axes[1].fill_between(wall, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+            if len(axes) > 1:  # RL: return against wall-clock time too
+                axes[1].plot(wall, m, color=line.get_color())
+                axes[1].fill_between(wall, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
         thr = first.get("ref_threshold")
         for ax, xlabel in zip(axes, ["env steps" if family == "rl" else "epoch", "wall-clock s (mean over seeds at each step)"]):
             if thr is not None and thr == thr and metric == (cm if isinstance(cm, str) else first["primary_metric"]):
@@ -98,8 +104,9 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
             ax.set_xlabel(xlabel)
             ax.set_ylabel(metric)
             ax.grid(alpha=0.3)
-        axes[0].legend(fontsize=7, loc="best")
-        fig.suptitle(f"{problem} · {family}: {metric}, mean and 95 % bootstrap band over seeds", fontsize=10, y=1.04)
+        axes[0].legend(fontsize=7, loc="lower right", framealpha=0.7)  # "best" searches positions: slow
+        fig.subplots_adjust(left=0.1 if len(axes) == 1 else 0.07, right=0.97, bottom=0.15, top=0.86, wspace=0.22)
+        fig.suptitle(f"{problem} · {family}: {metric}, mean and 95 % bootstrap band over seeds", fontsize=10)
         figs.append(_save(fig, out, f"curves_{slug(problem)}_{slug(family)}", f"Learning curves: {problem} · {family}", section="curves"))
     return figs
 
@@ -125,7 +132,8 @@ def interval_estimates(suite: pd.DataFrame, out: Path, top_k: int = 15) -> Figur
         ax.set_xlabel("normalised score")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, s["model"])
-    fig.suptitle("Aggregate normalised scores with 95 % stratified-bootstrap intervals", fontsize=10, y=1.04)
+    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight(), wspace=0.12)
+    fig.suptitle("Aggregate normalised scores with 95 % stratified-bootstrap intervals", fontsize=10)
     return _save(fig, out, "interval_estimates", "Interval estimates (suite)")
 
 
@@ -146,8 +154,9 @@ def score_profiles(runs: pd.DataFrame, suite: pd.DataFrame, out: Path, top_k: in
     ax.set_xlabel("normalised score τ")
     ax.set_ylabel("fraction of runs with score > τ")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    ax.set_title("Performance profile (score distribution)", fontsize=10, y=1.04)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("Performance profile (score distribution)", fontsize=10)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.92)
     return _save(fig, out, "score_profile", "Performance profile of normalised scores")
 
 
@@ -174,10 +183,11 @@ def time_profiles(runs: pd.DataFrame, out: Path, top_k: int = 8) -> Figure | Non
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("τ (time ÷ fastest time to target)")
         ax.set_ylabel("fraction of problems")
-        ax.set_title(f"{fam} [{pre}] · {len(problems)} problem(s)", fontsize=10, y=1.04)
+        ax.set_title(f"{fam} [{pre}] · {len(problems)} problem(s)", fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7, title="model (score)", title_fontsize=7)
-    fig.suptitle("Time-to-target performance profiles (AlgoPerf)", fontsize=10, y=1.04)
+        ax.legend(fontsize=7, title="model (score)", title_fontsize=7, loc="lower right")
+    fig.suptitle("Time-to-target performance profiles (AlgoPerf)", fontsize=10)
+    fig.subplots_adjust(left=0.1 / len(panels) + 0.02, right=0.98, bottom=0.14, top=0.84, wspace=0.25)
     return _save(fig, out, "time_profile", "Time-to-target performance profiles")
 
 
@@ -186,20 +196,21 @@ def poi_pairs(runs: pd.DataFrame, suite: pd.DataFrame, top_k: int = 8) -> pd.Dat
     rows = []
     if suite is None or suite.empty or runs.empty:
         return pd.DataFrame(rows)
-    ok = runs[runs["status"] == "ok"]
     models = [m.split(" [")[0] for m in suite["model"].head(top_k)]
+    ok = runs[(runs["status"] == "ok") & runs["entry"].isin(models)]
+    # {(problem, family, preset): {entry: scores (n,)}} built in one pass
+    cells: dict[tuple, dict[str, np.ndarray]] = {}
+    hib: dict[tuple, bool] = {}
+    score = ok["score"].to_numpy(float)
+    for key, idx in ok.groupby(["problem", "family", "preset", "entry"]).indices.items():
+        cells.setdefault(key[:3], {})[key[3]] = score[idx]
+        hib[key[:3]] = bool(ok["higher_is_better"].iloc[idx[0]])
     x = models[0]
     for y in models[1:]:
-        xs, ys, hib = [], [], []
-        for (_p, _f, _pre), g in ok[ok["entry"].isin([x, y])].groupby(["problem", "family", "preset"]):
-            a, b = g[g["entry"] == x]["score"].to_numpy(float), g[g["entry"] == y]["score"].to_numpy(float)
-            if len(a) and len(b):
-                xs.append(a)
-                ys.append(b)
-                hib.append(bool(g["higher_is_better"].iloc[0]))
-        if xs:
-            p, lo, hi = stats.probability_of_improvement(xs, ys, hib)
-            rows.append({"x": x, "y": y, "problems": len(xs), "p": p, "low": lo, "high": hi})
+        both = [k for k, c in cells.items() if x in c and y in c]
+        if both:
+            p, lo, hi = stats.probability_of_improvement([cells[k][x] for k in both], [cells[k][y] for k in both], [hib[k] for k in both])
+            rows.append({"x": x, "y": y, "problems": len(both), "p": p, "low": lo, "high": hi})
     return pd.DataFrame(rows)
 
 
@@ -215,35 +226,39 @@ def poi_plot(pairs: pd.DataFrame, out: Path) -> Figure | None:
     ax.set_yticks(y, [f"{r.x} vs {r.y} ({r.problems} pb)" for r in pairs.itertuples()])
     ax.set_xlim(0, 1)
     ax.set_xlabel("P(X > Y)")
-    ax.set_title("Probability of improvement, 95 % stratified-bootstrap intervals", fontsize=10, y=1.04)
+    ax.set_title("Probability of improvement, 95 % stratified-bootstrap intervals", fontsize=10)
+    fig.subplots_adjust(left=0.3, right=0.97, bottom=0.7 / fig.get_figheight(), top=1 - 0.4 / fig.get_figheight())
     return _save(fig, out, "probability_of_improvement", "Probability of improvement")
 
 
-def pareto_plot(boards: dict, out: Path, max_problems: int = 12) -> Figure | None:
-    """Quality against wall time per problem; the Pareto front (no entry better and faster) joined."""
-    items = [(k, t) for k, t in boards.items() if np.isfinite(t["wall_s"]).any()][:max_problems]
-    if not items:
+def pareto_plot(suite: pd.DataFrame, out: Path, top_k: int = 20) -> Figure | None:
+    """Suite-level quality against time: normalised IQM (95 % interval) against mean wall seconds per
+    run, the Pareto front (no entry both better and faster) joined. Per problem, the leaderboards'
+    Pareto column marks the same."""
+    from reports.leaderboard import pareto_mask
+
+    if suite is None or suite.empty:
+        return None
+    s = suite.head(top_k)
+    s = s[np.isfinite(s["iqm"].astype(float)) & np.isfinite(s["wall_s"].astype(float))]
+    if s.empty:
         return None
     plt = _plt()
-    n = len(items)
-    cols = min(3, n)
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
-    for ax, ((problem, family), t) in zip(axes.ravel(), items):
-        err = np.vstack([(t["mean"] - t["ci_low"]).fillna(0), (t["ci_high"] - t["mean"]).fillna(0)])
-        ax.errorbar(t["wall_s"], t["mean"], yerr=np.abs(err), fmt="o", alpha=0.7)
-        front = t[t["pareto"]].sort_values("wall_s")
-        ax.plot(front["wall_s"], front["mean"], "r-", linewidth=1)
-        for r in t.head(6).itertuples():
-            ax.annotate(str(r.model), (r.wall_s, r.mean), fontsize=7)
-        ax.set_xscale("log")
-        ax.set_xlabel("wall s (log)")
-        ax.set_ylabel(str(t["metric"].iloc[0]))
-        ax.set_title(f"{problem} · {family}", fontsize=9)
-        ax.grid(alpha=0.3)
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
-    fig.suptitle("Quality against time (red: Pareto front)", fontsize=10, y=1.04)
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    err = np.abs(np.vstack([s["iqm"] - s["iqm_low"], s["iqm_high"] - s["iqm"]]).astype(float))
+    ax.errorbar(s["wall_s"], s["iqm"], yerr=np.nan_to_num(err), fmt="o", alpha=0.7)
+    front = s[pareto_mask(s["iqm"].to_numpy(float), s["wall_s"].to_numpy(float))].sort_values("wall_s")
+    ax.plot(front["wall_s"], front["iqm"], "r-", linewidth=1, label="Pareto front")
+    for r in s.head(10).itertuples():
+        ax.annotate(str(r.model), (r.wall_s, r.iqm), fontsize=7)
+    ax.set_xscale("log")
+    ax.minorticks_off()  # minor log ticks cost more to lay out than the rest of the figure
+    ax.set_xlabel("mean wall s per run (log)")
+    ax.set_ylabel("IQM normalised score")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Quality against time (suite)", fontsize=10)
+    fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.92)
     return _save(fig, out, "pareto", "Quality against time")
 
 
@@ -251,22 +266,27 @@ def gather_artifacts(runs: pd.DataFrame, boards: dict, out: Path, limit: int = M
     """Copy each family's own images (confusion matrices, sample grids, forecasts) of the top entries:
     the first ok seed of each, at most `limit` in all."""
     figs: list[Figure] = []
-    ok = runs[runs["status"] == "ok"].sort_values("seed")
+    if runs.empty or "artifacts" not in runs:
+        return figs
+    ok = runs[(runs["status"] == "ok") & (runs["artifacts"] != "[]")].sort_values("seed")
+    first = ok.groupby(["problem", "family", "entry"], sort=False).head(1).set_index(["problem", "family", "entry"])
     dest = out / "artifacts"
     for (problem, family), table in boards.items():
         for entry in table["model"][:3]:
-            sel = ok[(ok["problem"] == problem.split(" [")[0]) & (ok["family"] == family) & (ok["entry"] == entry)]
-            for row in sel.head(1).itertuples():
-                for art in json.loads(row.artifacts or "[]"):
-                    if art.get("kind") != "image" or len(figs) >= limit:
-                        continue
-                    src = Path(row.dir) / art["path"]
-                    if not src.is_file() or src.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif"):
-                        continue
-                    dest.mkdir(exist_ok=True)
-                    name = f"{slug(row.task)}_s{row.seed}_{slug(Path(art['path']).stem)}"
-                    target = dest / f"{name}{src.suffix.lower()}"
-                    shutil.copyfile(src, target)
-                    cap = f"{art.get('caption') or ''} ({row.source} record, seed {row.seed})"
-                    figs.append(Figure(name, f"{problem} · {family} · {entry}", target, None, cap, "artifacts"))
+            key = (problem.split(" [")[0], family, entry)
+            if key not in first.index or len(figs) >= limit:
+                continue
+            row = first.loc[key]
+            for art in json.loads(row["artifacts"] or "[]"):
+                src = Path(row["dir"]) / art["path"]
+                if art.get("kind") != "image" or len(figs) >= limit or not src.is_file():
+                    continue
+                if src.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif"):
+                    continue
+                dest.mkdir(exist_ok=True)
+                name = f"{slug(row['task'])}_s{row['seed']}_{slug(Path(art['path']).stem)}"
+                target = dest / f"{name}{src.suffix.lower()}"
+                shutil.copyfile(src, target)
+                cap = f"{art.get('caption') or ''} ({row['source']} record, seed {row['seed']})"
+                figs.append(Figure(name, f"{problem} · {family} · {entry}", target, None, cap, "artifacts"))
     return figs

@@ -84,6 +84,7 @@ SUITE_COLUMNS = [
     ("wall s", lambda r: _seconds(r["wall_s"])),
 ]
 SUITE_HEADER = [c[0] for c in SUITE_COLUMNS]
+TERMINAL_SUITE = {"rank", "model", "problems", "runs", "IQM [95% CI]", "optimality gap", "time-to-target score"}
 SUITE_LEGEND = (
     "Normalised score (x − random)/(reference − random) aggregated over every run of the problems with reference points "
     "(problems n/N; entries that ran more problems rank first, IQM orders equal coverage); intervals: stratified bootstrap over seeds. Time-to-target score: AlgoPerf area under the "
@@ -158,9 +159,10 @@ def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None
         console.print(f"… {len(boards) - len(shown)} more leaderboards in the written report")
     if suite is not None and not suite.empty:
         t = Table(title="suite · normalised score across problems", title_justify="left")
-        for h in SUITE_HEADER:
-            t.add_column(h, justify="left" if h == "model" else "right")
+        keep = [i for i, h in enumerate(SUITE_HEADER) if h in TERMINAL_SUITE]
+        for i in keep:
+            t.add_column(SUITE_HEADER[i], justify="left" if SUITE_HEADER[i] == "model" else "right")
         for row in suite_rows(suite):
-            t.add_row(*row)
+            t.add_row(*[row[i] for i in keep])
         console.print(t)
     console.print(LEGEND, style="dim")

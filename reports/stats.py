@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats as sps
 
 # 2000 resamples: the Monte-Carlo error of a 95 % percentile bound is then ~1 % of the interval width,
 # well below what 3-10 seeds can resolve, and it keeps a 1000-group report under a second.
@@ -35,10 +34,21 @@ def _finite(x) -> np.ndarray:
 def iqm(x) -> float:
     """Interquartile mean of `x` (shape (n,)): the mean of the middle 50 %, rliable's robust default.
 
-    scipy's trim_mean cuts int(0.25 n) values from each end, exactly as rliable's `aggregate_iqm`.
+    int(0.25 n) values are cut from each end, exactly as scipy's trim_mean and rliable's `aggregate_iqm`.
     """
     x = _finite(x)
-    return float(sps.trim_mean(x, 0.25)) if x.size else float("nan")
+    return float(trimmed_mean(x[None, :])[0]) if x.size else float("nan")
+
+
+def trimmed_mean(x: np.ndarray, cut: float = 0.25) -> np.ndarray:
+    """Row-wise mean after dropping int(cut·n) values from each end: (R, n) → (R,).
+
+    Same cut rule as scipy.stats.trim_mean (and so rliable's IQM), without scipy's per-call overhead,
+    which dominated a 1,000-leaderboard report.
+    """
+    n = x.shape[1]
+    k = int(cut * n)
+    return np.sort(x, axis=1)[:, k : n - k].mean(axis=1)
 
 
 def bootstrap_ci(x, confidence: float = CONFIDENCE, reps: int = REPS, seed: int = 0) -> tuple[float, float]:
@@ -52,7 +62,8 @@ def bootstrap_ci(x, confidence: float = CONFIDENCE, reps: int = REPS, seed: int 
     rng = np.random.default_rng(seed)
     means = x[rng.integers(0, x.size, size=(reps, x.size))].mean(axis=1)  # (reps,)
     alpha = (1 - confidence) / 2
-    return (float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha)))
+    lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    return (float(lo), float(hi))
 
 
 def seed_summary(x) -> dict[str, float]:
@@ -144,7 +155,7 @@ def aggregate_intervals(
     flat = np.concatenate(res, axis=1)  # (reps, N)
     means = np.stack([r.mean(axis=1) for r in res], axis=1)  # (reps, P): per-problem means
     boots = {
-        "iqm": sps.trim_mean(flat, 0.25, axis=1),
+        "iqm": trimmed_mean(flat),
         "mean": means.mean(axis=1),
         "median": np.median(means, axis=1),
         "optimality_gap": np.maximum(1.0 - flat, 0).mean(axis=1),

@@ -84,14 +84,20 @@ def expand(
     wandb_mode: str | None = None,
     force: bool = False,
     retry_failed: bool = False,
+    rerun: tuple[str, ...] | None = None,
     plugins: Iterable[str] = (),
     threads: int | None = None,
 ) -> list[RunSpec]:
-    """Tasks × seeds, seed-major, so the first minutes of a sweep already give every task one seed."""
+    """Tasks × seeds, seed-major, so the first minutes of a sweep already give every task one seed.
+
+    Resuming: a run with a record counts as done, failed and diverged ones included, unless
+    `retry_failed`; `force` redoes everything.
+    """
     from suite.config import config_hash
 
     shipped = plugin_sources(plugins)
-    rerun = ("failed", "diverged") if retry_failed else ()
+    if rerun is None:  # `bench run` passes its own rule: failed runs are redone, diverged ones kept
+        rerun = ("failed", "diverged") if retry_failed else ()
     specs = []
     for seed in seeds:
         for task in tasks:

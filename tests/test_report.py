@@ -114,7 +114,7 @@ def test_bench_report_writes_every_format(results, tmp_path, capsys):
     out = tmp_path / "out"
     (results / "digits_evil").mkdir()  # a task directory without records is ignored
     rec = synthetic.record("digits", "<script>alert(1)</script>", 0, 0.3, refs=DIGITS)
-    rec["task"] = "digits_evil"
+    rec["task"], rec["run_id"] = "digits_evil", "digits_evil__standard__c0ffee0000__s0"
     synthetic.write(results, rec)
     assert bench(["report", "--results", str(results), "--out", str(out), "--no-baseline", "--wandb", "disabled"]) == 0
     printed = capsys.readouterr().out

@@ -77,7 +77,8 @@ def test_crashing_runs_are_recorded_and_the_others_go_on(tmp_path):
     plugin = tmp_path / "bad_models.py"
     plugin.write_text(PLUGIN)
     res = tmp_path / "res"
-    args = ["sweep", "digits_boom", "digits_die", "digits_mlp", "--plugin", str(plugin), "--workers", "2", "--results", str(res), *FAST]
+    # die last: the worker it kills is then not needed again, which saves one torch import (seconds)
+    args = ["sweep", "digits_boom", "digits_mlp", "digits_die", "--plugin", str(plugin), "--workers", "2", "--results", str(res), *FAST]
     proc = bench(*args)
     assert proc.returncode == 1, proc.stdout + proc.stderr  # failures are reported in the exit code
     by_task = {r["task"]: r for r in records(res).values()}
@@ -107,7 +108,7 @@ def _children(pid: int) -> list[int]:
 
 def test_sigkill_of_the_driver_loses_nothing_and_resumes(tmp_path):
     res = tmp_path / "res"
-    args = ["sweep", "digits_mlp", "--seeds", "4", "--workers", "1", "--results", str(res), *FAST]
+    args = ["sweep", "digits_mlp", "--seeds", "3", "--workers", "1", "--results", str(res), *FAST]
     env = {**os.environ, "WANDB_MODE": "disabled"}
     driver = subprocess.Popen([sys.executable, "-m", "suite.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
@@ -126,13 +127,13 @@ def test_sigkill_of_the_driver_loses_nothing_and_resumes(tmp_path):
     assert not [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]]
 
     done = records(res)
-    assert 1 <= len(done) < 4 and all(r["status"] == "ok" for r in done.values())
+    assert 1 <= len(done) < 3 and all(r["status"] == "ok" for r in done.values())
 
     proc = bench(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{4 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
+    assert f"{3 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
     after = records(res)
-    assert len(after) == 4 and set(done) <= set(after)
+    assert len(after) == 3 and set(done) <= set(after)
     for rid, rec in done.items():  # the finished ones were not redone
         assert after[rid]["finished_at"] == rec["finished_at"]
     assert not list(res.glob("*/.tmp-*")), "stale staging directories are cleaned up"

@@ -5,7 +5,7 @@ separate eval env (one copy per episode, stepped as a batch, so an evaluation co
 episode of forward passes). The eval env is reseeded before every evaluation, so a policy's score
 does not depend on how many evaluations came before it (or were skipped). Evaluation time is
 measured apart from training time: throughput counts training env steps only, and a periodic
-evaluation is skipped while evaluation already cost more than `eval_budget` × training time.
+evaluation is skipped when it would take evaluation time above `eval_budget` × training time.
 """
 
 from __future__ import annotations
@@ -108,7 +108,10 @@ class PeriodicEval(BaseCallback):
     def _on_step(self) -> bool:
         if self.num_timesteps >= self.next_eval:
             self.next_eval += self.every
-            if self.budget > 0 and self.eval_s > self.budget * self.train_s():
+            if self.num_timesteps >= self.model._total_timesteps:
+                return True  # the final evaluation, with more episodes, follows at this step
+            expected = self.eval_s / max(self.n_evals, 1)  # cost of one more evaluation, from the ones so far
+            if self.budget > 0 and self.eval_s + expected > self.budget * self.train_s():
                 self.skipped += 1
                 return True
             mean, _ = self.record(self.num_timesteps)

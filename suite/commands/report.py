@@ -23,7 +23,7 @@ def add(sub, common) -> None:
     p.add_argument("--preset", default="standard", help="rank runs of this preset (default standard); 'all' keeps each preset apart")
     p.add_argument("--format", default="md,csv,html", help=f"comma-separated, from {', '.join(FORMATS)} (default all)")
     p.add_argument("--no-baseline", dest="baseline", action="store_false", help="leave out the shipped baseline records")
-    p.add_argument("--max-plots", type=int, default=8, help="learning-curve figures for at most this many problems (default 8)")
+    p.add_argument("--max-plots", type=int, default=6, help="learning-curve figures for at most this many problems (default 6)")
     p.add_argument(
         "--wandb",
         choices=["online", "offline", "disabled"],

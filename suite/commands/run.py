@@ -51,6 +51,7 @@ def add(sub, common) -> None:
     )
     p.add_argument("tasks", nargs="+", metavar="TASK", help="task ids like cartpole_dqn, or suite names")
     add_run_options(p)
+    p.add_argument("--workers", type=int, default=1, help="runs at once in local processes (as `bench sweep`); default 1")
     p.set_defaults(func=main)
 
 
@@ -92,6 +93,10 @@ def main(args: argparse.Namespace) -> int:
     from suite import store
     from suite.runner import execute
 
+    if getattr(args, "workers", 1) != 1:  # parallel runs go through the sweep's local executor
+        from suite.commands.sweep import run_parallel
+
+        return run_parallel(args)
     tasks, configs, results = plan(args)
     store.clean_stale(results)
     records = []

@@ -85,7 +85,13 @@ def make_executor(args: argparse.Namespace, results, todo: list):
     return LocalExecutor(workers=workers, threads=max(1, cores() // (args.workers or cores())))
 
 
-def main(args: argparse.Namespace) -> int:
+def run_parallel(args: argparse.Namespace) -> int:
+    """`bench run --workers K`: the same runs as `bench run`, on the local executor; failed runs are redone."""
+    args.executor, args.retry_failed, args.address = "local", False, None
+    return main(args, rerun=("failed",))
+
+
+def main(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
     from suite import store
     from suite.executors.progress import Display
     from suite.sweep import drive, expand
@@ -112,6 +118,7 @@ def main(args: argparse.Namespace) -> int:
         wandb_mode=args.wandb,
         force=args.force,
         retry_failed=args.retry_failed,
+        rerun=rerun,
         plugins=getattr(args, "plugin", []),
     )
     display = Display(len(specs), title=f"sweep {' '.join(n for n in args.tasks if '=' not in n)}", live=None if args.progress else False)

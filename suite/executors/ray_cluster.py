@@ -16,6 +16,7 @@ The worker tells the two apart by reading a probe file the driver wrote with a r
 from __future__ import annotations
 
 import io
+import logging
 import os
 import tarfile
 import tempfile
@@ -83,9 +84,17 @@ class RayExecutor:
         self.results = results
         self.cpus, self.gpus = cpus_per_run, gpus_per_run
         self.ship = records == "ship"
+        # Workers inherit the raylet's environment, not the driver's: pass on what decides tracking and the suite.
+        env = {k: v for k, v in os.environ.items() if k.startswith(("WANDB_", "BENCH_")) and k not in ("BENCH_THREADS", "BENCH_RESULTS")}
         try:
             # log_to_driver=False: Lightning and SB3 chatter from every worker would bury the progress display
-            self.ray.init(address=self.address, log_to_driver=False, ignore_reinit_error=True)
+            self.ray.init(
+                address=self.address,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+                ignore_reinit_error=True,
+                runtime_env={"env_vars": env} if env else None,
+            )
         except (ConnectionError, RuntimeError, ValueError) as exc:
             raise UserError(
                 f"cannot reach a Ray cluster at {self.address!r} ({exc}); start one with `ray start --head` or pass --address"

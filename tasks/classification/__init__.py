@@ -24,7 +24,7 @@ REGISTRY.add_family(
         config=f"{_HERE}.config:TrainConfig",
         primary_metric="test/acc",
         higher_is_better=True,
-        presets={"smoke": {"max_epochs": 1, "max_steps": 30, "early_stopping_patience": 0}},  # plumbing only: seconds
+        presets={"smoke": {"max_epochs": 1, "subset": 256, "early_stopping_patience": 0}},  # plumbing only: seconds
         description="supervised classifiers trained with Lightning; primary metric test accuracy",
     )
 )
@@ -61,7 +61,7 @@ REGISTRY.add_problem(
 )
 
 _VISION_STANDARD = {"max_epochs": 20, "early_stopping_patience": 5, "batch_size": 128}  # a GPU budget; on CPU, hours
-_VISION_SMOKE = {"max_epochs": 1, "subset": 512}  # a fixed 512-sample slice of each split: seconds on CPU
+_VISION_SMOKE = {"max_epochs": 1}  # with the family smoke preset's fixed 256-sample slice of each split: seconds on CPU
 
 for name, target, description, reference, threshold, extra in [
     ("mnist", "mnist", "MNIST 28x28 handwritten digits (torchvision files), 55k train / 5k val / 10k test", 0.998, 0.97, {}),

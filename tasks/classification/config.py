@@ -20,12 +20,16 @@ class TrainConfig:
     schedule: Literal["none", "cosine", "step"] = doc(
         "none", "learning-rate schedule over the whole run, stepped every batch: cosine to 0, or /10 at 1/3 and 2/3"
     )
-    early_stopping_patience: int = doc(0, "stop after this many epochs without improving the metric `restore` watches (val/loss for last); 0 = off")
+    early_stopping_patience: int = doc(
+        0, "stop after this many epochs without improving the metric `restore` watches (val/loss for last); 0 = off"
+    )
     restore: Literal["best_loss", "best_acc", "last"] = doc(
         "best_loss", "weights evaluated on test: the epoch with the lowest val/loss, the highest val/acc, or the last epoch"
     )
     init: Literal["default", "xavier"] = doc("default", "weight init: PyTorch default (Kaiming-uniform) or Xavier-uniform")
-    augment: bool = doc(False, "random shift (crop after padding by 1/8 of the side), plus a horizontal flip where the problem allows it (CIFAR-10)")
+    augment: bool = doc(
+        False, "random shift (crop after padding by 1/8 of the side), plus a horizontal flip where the problem allows it (CIFAR-10)"
+    )
     subset: int = doc(0, "use at most this many samples of every split, a fixed subset; 0 = all (smoke runs on big data)")
     data_dir: str = doc("", "where downloaded datasets live; empty = $BENCH_DATA or ~/.cache/benchsuite/data")
     precision: str = doc("32-true", "Lightning precision: 32-true, 16-mixed, bf16-mixed")

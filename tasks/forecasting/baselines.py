@@ -77,7 +77,8 @@ class ETS:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
         res = ExponentialSmoothing(train, initialization_method="estimated", **self.kw).fit()
-        keep = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend", "initial_level", "initial_trend", "initial_seasons")
+        smoothing = ["smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend"]
+        keep = smoothing + ["initial_level", "initial_trend", "initial_seasons"]
         self.fitted = {k: res.params[k] for k in keep if res.params.get(k) is not None and np.all(np.isfinite(res.params[k]))}
 
     @property
@@ -100,6 +101,43 @@ class ETS:
         return np.asarray(model.fit(optimized=False, **smoothing).forecast(horizon))
 
 
+class ARIMA:
+    """Seasonal ARIMA (statsmodels SARIMAX) with fixed orders, estimated on the training span.
+
+    At each origin the estimated parameters stay fixed and the Kalman filter conditions on the
+    history. Consecutive origins share their past, so the filter only runs over the new steps
+    (`extend`); a history that does not continue the last one is filtered from scratch (`apply`).
+    """
+
+    def __init__(self, season: int, order: tuple[int, ...], seasonal_order: tuple[int, ...], trend: str, maxiter: int) -> None:
+        self.order = tuple(order)
+        self.seasonal_order = (*seasonal_order, season) if any(seasonal_order) else (0, 0, 0, 0)
+        self.trend, self.maxiter = trend, maxiter
+        self.fitted: dict = {}
+
+    def fit(self, train: np.ndarray) -> None:
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        model = SARIMAX(train, order=self.order, seasonal_order=self.seasonal_order, trend=None if self.trend == "n" else self.trend)
+        self.result = model.fit(disp=False, maxiter=self.maxiter)
+        self.fitted = dict(zip(model.param_names, np.asarray(self.result.params)))
+        self._last = (self.result, np.array(train, copy=True))  # filter state after the history seen last
+
+    @property
+    def n_params(self) -> int:
+        return len(self.fitted)
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        result, seen = self._last
+        n = len(seen)
+        if len(history) >= n and np.array_equal(history[:n], seen):
+            result = result.extend(history[n:]) if len(history) > n else result
+        else:
+            result = self.result.apply(history)
+        self._last = (result, np.array(history, copy=True))
+        return np.asarray(result.forecast(horizon))
+
+
 def naive() -> Naive:
     """Repeat the last observed value."""
     return Naive()
@@ -118,3 +156,18 @@ def drift() -> Drift:
 def ets(season: int, trend: Literal["add", "none"] = "add", damped: bool = True, seasonal: Literal["add", "none"] = "add") -> ETS:
     """Holt-Winters ETS; trend and seasonal are "add" or "none"."""
     return ETS(season, trend=trend, damped=damped, seasonal=seasonal)
+
+
+def arima(
+    season: int,
+    order: tuple[int, ...] = (1, 0, 0),
+    seasonal_order: tuple[int, ...] = (0, 1, 1),
+    trend: Literal["n", "c", "t", "ct"] = "c",
+    maxiter: int = 50,
+) -> ARIMA:
+    """SARIMA(p,d,q)(P,D,Q)m; the default (1,0,0)(0,1,1)m + constant suits trending seasonal monthly data.
+
+    `order` is p,d,q; `seasonal_order` is P,D,Q at the problem's season (all 0: no seasonal part);
+    `maxiter` caps the likelihood optimiser (statsmodels' default 50).
+    """
+    return ARIMA(season, order, seasonal_order, trend, maxiter)

@@ -17,6 +17,7 @@ import numpy as np
 from suite.backends import plain
 from suite.config import model_field_names
 from suite.context import RunContext
+from suite.errors import UserError
 from tasks.forecasting import metrics, protocol
 from tasks.forecasting.data import Series
 
@@ -45,6 +46,8 @@ def _is_module(model) -> bool:
 def fit_predictor(ctx: RunContext, s: Series, scale: float):
     """The fitted model as an object with `predict(history, H)`; sees y[:val_end] at most."""
     window = ctx.config.window or s.window
+    if not 0 < window <= s.train_end - s.horizon:
+        raise UserError(f"window={window} does not fit {s.name}'s training span of {s.train_end} steps with horizon {s.horizon}")
     model = build(ctx, s, window)
     if is_baseline(model):
         ctx.info["kind"] = "baseline"

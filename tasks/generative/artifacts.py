@@ -22,7 +22,7 @@ def tile(images: np.ndarray, ncol: int) -> np.ndarray:
     x = x[:, 0] if x.ndim == 4 else x
     n, h, w = x.shape
     rows = -(-n // ncol)
-    out = np.ones((rows * (h + 1) - 1, ncol * (w + 1) - 1), dtype=np.float32)
+    out = np.zeros((rows * (h + 1) - 1, ncol * (w + 1) - 1), dtype=np.float32)  # white gaps under gray_r
     for i in range(n):
         r, c = divmod(i, ncol)
         out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = x[i]

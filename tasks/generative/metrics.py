@@ -89,7 +89,7 @@ def class_stats(logits: torch.Tensor) -> dict[str, float]:
     k = logits.shape[1]
     counts = torch.bincount(logits.argmax(1), minlength=k).double()
     p = counts / counts.sum()
-    entropy = max(float(-(p[p > 0] * p[p > 0].log()).sum() / math.log(k)), 0.0)  # max: no "-0.0" for one class
+    entropy = float(-(p[p > 0] * p[p > 0].log()).sum() / math.log(k)) + 0.0  # + 0.0 turns -0.0 (one class) into 0.0
     return {
         "coverage": float((p >= COVERAGE_SHARE / k).double().mean()),
         "class_entropy": entropy,

@@ -123,8 +123,26 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
             "learning_rate": "lin_0.001",
             "clip_range": "lin_0.2",
         },
-        "acrobot": {"normalize": True, "n_envs": 16, "n_timesteps": 1_000_000, "n_steps": 256, "gae_lambda": 0.94, "gamma": 0.99, "n_epochs": 4, "ent_coef": 0.0},
-        "mountaincar": {"normalize": True, "n_envs": 16, "n_timesteps": 1_000_000, "n_steps": 16, "gae_lambda": 0.98, "gamma": 0.99, "n_epochs": 4, "ent_coef": 0.0},
+        "acrobot": {
+            "normalize": True,
+            "n_envs": 16,
+            "n_timesteps": 1_000_000,
+            "n_steps": 256,
+            "gae_lambda": 0.94,
+            "gamma": 0.99,
+            "n_epochs": 4,
+            "ent_coef": 0.0,
+        },
+        "mountaincar": {
+            "normalize": True,
+            "n_envs": 16,
+            "n_timesteps": 1_000_000,
+            "n_steps": 16,
+            "gae_lambda": 0.98,
+            "gamma": 0.99,
+            "n_epochs": 4,
+            "ent_coef": 0.0,
+        },
         "mountaincar_continuous": {
             "normalize": True,
             "n_envs": 1,
@@ -158,7 +176,16 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
         },
         **dict.fromkeys(
             ("lunarlander", "lunarlander_continuous"),
-            {"n_envs": 16, "n_timesteps": 1_000_000, "n_steps": 1024, "batch_size": 64, "gae_lambda": 0.98, "gamma": 0.999, "n_epochs": 4, "ent_coef": 0.01},
+            {
+                "n_envs": 16,
+                "n_timesteps": 1_000_000,
+                "n_steps": 1024,
+                "batch_size": 64,
+                "gae_lambda": 0.98,
+                "gamma": 0.999,
+                "n_epochs": 4,
+                "ent_coef": 0.01,
+            },
         ),
         "halfcheetah": {  # HalfCheetah-v4
             "normalize": True,
@@ -217,7 +244,14 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
     # hyperparams/a2c.yml
     "a2c": {
         "cartpole": {"n_envs": 8, "n_timesteps": 500_000, "ent_coef": 0.0},
-        "lunarlander": {"n_envs": 8, "n_timesteps": 200_000, "gamma": 0.995, "n_steps": 5, "learning_rate": "lin_0.00083", "ent_coef": 0.00001},
+        "lunarlander": {
+            "n_envs": 8,
+            "n_timesteps": 200_000,
+            "gamma": 0.995,
+            "n_steps": 5,
+            "learning_rate": "lin_0.00083",
+            "ent_coef": 0.00001,
+        },
         "mountaincar": {"normalize": True, "n_envs": 16, "n_timesteps": 1_000_000, "ent_coef": 0.0},
         "acrobot": {"normalize": True, "n_envs": 16, "n_timesteps": 500_000, "ent_coef": 0.0},
         "pendulum": {
@@ -334,7 +368,15 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
             "learning_rate": 1e-3,
             "n_critic_updates": 20,
         },
-        "pendulum": {"n_envs": 2, "n_timesteps": 100_000, "n_steps": 1024, "gamma": 0.9, "n_critic_updates": 15, "use_sde": True, "sde_sample_freq": 4},
+        "pendulum": {
+            "n_envs": 2,
+            "n_timesteps": 100_000,
+            "n_steps": 1024,
+            "gamma": 0.9,
+            "n_critic_updates": 15,
+            "use_sde": True,
+            "sde_sample_freq": 4,
+        },
         "lunarlander": {
             "n_envs": 2,
             "n_timesteps": 200_000,
@@ -375,9 +417,18 @@ STABLE: dict[str, dict[str, dict[str, Any]]] = {
     "dqn": {},
 }
 
-# Smoke: seconds per task. Off-policy: short warm-up and small buffers/batches; on-policy: short rollouts.
-_SMOKE_COMMON = {"n_timesteps": 1000, "record_video": False}
-_SMOKE_OFF = {**_SMOKE_COMMON, "learning_starts": 100, "buffer_size": 5000, "batch_size": 32}
+# Smoke: seconds per task, to test the code paths (schedules, VecNormalize, gSDE, noise, wrappers), not learning.
+# Off-policy: ~50 gradient steps (train every 16 steps, 2 gradient steps); on-policy: 2 envs, short rollouts.
+_SMOKE_COMMON = {"n_timesteps": 500, "record_video": False}
+_SMOKE_OFF = {
+    **_SMOKE_COMMON,
+    "learning_starts": 100,
+    "buffer_size": 5000,
+    "batch_size": 32,
+    "train_freq": 16,
+    "train_freq_unit": "step",
+    "gradient_steps": 2,
+}
 SMOKE: dict[str, dict[str, Any]] = {
     "dqn": _SMOKE_OFF,
     "qrdqn": _SMOKE_OFF,

@@ -36,5 +36,13 @@ def measure(problem: str, episodes: int = 100, seed: int = 0) -> float:
 
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or ["cartpole", "acrobot", "mountaincar", "mountaincar_continuous", "pendulum", "lunarlander", "lunarlander_continuous"]
+    names = sys.argv[1:] or [
+        "cartpole",
+        "acrobot",
+        "mountaincar",
+        "mountaincar_continuous",
+        "pendulum",
+        "lunarlander",
+        "lunarlander_continuous",
+    ]
     print(json.dumps({n: round(measure(n), 2) for n in names}, indent=1))

@@ -1,0 +1,159 @@
+"""How long `bench report` takes over 10,000 run records with curves, and how much memory it needs.
+
+    .venv/bin/python benchmarks/report_scale.py [--runs 10000] [--keep DIR]
+
+Builds synthetic records in the real store layout (reports/synthetic.py) in a temporary directory:
+40 problems (30 classification-like with reference points, 10 RL-like with a threshold and the
+runner's seconds_to_threshold metric) × 25 models × 10 seeds, each with a curves.parquet, then runs
+`bench report --format md,csv,html` as a child process and prints its wall time and peak RSS
+(target: ≤ 10 s, ≤ 2 GB), plus an in-process breakdown by phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reports import synthetic  # noqa: E402
+from suite import store  # noqa: E402
+
+PROBLEMS, MODELS, SEEDS = 40, 25, 10
+RL_PROBLEMS = 10
+
+
+def curve_bytes(kind: str, final: float, variant: int) -> bytes:
+    """A curves.parquet as bytes: 30 epochs of val/acc + val/loss, or 50 RL evaluations."""
+    import pandas as pd
+
+    if kind == "rl":
+        df = synthetic.curve("eval/mean_return", final, 20.0, 50, 30.0 + variant, step_scale=1000)
+    else:
+        df = pd.concat(
+            [synthetic.curve("val/acc", final, 0.1, 30, 20.0 + variant), synthetic.curve("val/loss", 0.2, 2.3, 30, 20.0 + variant)]
+        )
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def build(results: Path, runs: int) -> int:
+    rng = np.random.default_rng(0)
+    cls_curves = [curve_bytes("cls", 0.5 + 0.02 * m, m) for m in range(MODELS)]
+    rl_curves = [curve_bytes("rl", 100 + 16 * m, m) for m in range(MODELS)]
+    n = 0
+    for p in range(PROBLEMS):
+        rl = p < RL_PROBLEMS
+        for m in range(MODELS):
+            skill = 0.5 + 0.02 * m
+            for s in range(SEEDS):
+                if n >= runs:
+                    return n
+                if rl:
+                    ret = float(np.clip(100 + 16 * m + rng.normal(0, 30), 0, 500))
+                    secs = float(20 + 400 / (m + 1) + rng.normal(0, 3)) if ret > 350 else None
+                    extra = {"eval/threshold": 450.0} | ({"eval/seconds_to_threshold": secs} if secs else {})
+                    rec = synthetic.record(
+                        f"env{p:02d}", f"algo{m:02d}", s, ret, family="rl", metric="eval/mean_return",
+                        refs={"random": 10.0, "reference": 500.0, "threshold": 450.0}, extra_metrics=extra,
+                        wall_s=60.0 + m, params=10_000 * (m + 1),
+                    )  # fmt: skip
+                    data = rl_curves[m]
+                else:
+                    acc = float(np.clip(skill + rng.normal(0, 0.02), 0, 1))
+                    rec = synthetic.record(
+                        f"data{p:02d}", f"net{m:02d}", s, acc, refs={"random": 0.1, "reference": 1.0}, wall_s=5.0 + m, params=1000 * (m + 1)
+                    )
+                    data = cls_curves[m]
+                if rng.random() < 0.01:
+                    rec["status"], rec["metrics"] = "failed", {}
+                d = store.run_path(results, rec["task"], rec["run_id"])
+                d.mkdir(parents=True, exist_ok=True)
+                (d / store.CURVES_FILE).write_bytes(data)
+                store.write_json_atomic(d / store.RESULT_FILE, rec)
+                n += 1
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=PROBLEMS * MODELS * SEEDS)
+    ap.add_argument("--keep", default=None, help="build the records here and keep them (default: a temporary directory)")
+    a = ap.parse_args()
+    tmp = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="report-scale-"))
+    results = tmp / "results"
+    try:
+        t0 = time.perf_counter()
+        if not results.is_dir():
+            n = build(results, a.runs)
+            print(f"built {n} records with curves in {time.perf_counter() - t0:.1f} s under {results}")
+        bench = Path(sys.executable).parent / "bench"
+        cmd = [
+            str(bench),
+            "report",
+            "--results",
+            str(results),
+            "--out",
+            str(tmp / "report"),
+            "--format",
+            "md,csv,html",
+            "--no-baseline",
+            "--wandb",
+            "disabled",
+        ]
+        env = {**os.environ, "WANDB_MODE": "disabled", "COLUMNS": "120"}
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        secs = time.perf_counter() - t0
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:], proc.stderr[-3000:])
+            raise SystemExit(f"bench report failed with exit code {proc.returncode}")
+        html = tmp / "report" / "report.html"
+        # On a shared machine wall time includes waiting for a core; CPU time is what the report costs.
+        load = os.getloadavg()[0]
+        print(f"bench report over {a.runs} records: {secs:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak_mb:.0f} MB, {a.runs / secs:,.0f} records/s")
+        print(f"  load average at the end {load:.1f} on {os.cpu_count()} cores (wall time is inflated by other processes)")
+        print(
+            f"  report.html {html.stat().st_size / 1e6:.1f} MB; targets: ≤ 10 s, ≤ 2048 MB → {'OK' if secs <= 10 and peak_mb <= 2048 else 'MISSED'}"
+        )
+        breakdown(results, tmp / "report-inproc")
+    finally:
+        if not a.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def breakdown(results: Path, out: Path) -> None:
+    """The same report in-process, timed by phase, to show where the seconds go."""
+    t0 = time.perf_counter()
+    from reports import build as rbuild
+    from reports.records import load
+
+    t1 = time.perf_counter()
+    runs = load(results)
+    t2 = time.perf_counter()
+    rep = rbuild.compute(runs, "standard")
+    t3 = time.perf_counter()
+    rbuild.write(rep, out, ["md", "csv", "html"])
+    t4 = time.perf_counter()
+    print(
+        f"  in-process: imports {t1 - t0:.2f} s, read records {t2 - t1:.2f} s, tables+statistics {t3 - t2:.2f} s, "
+        f"files+plots {t4 - t3:.2f} s (plots {rep.seconds.get('plots', 0):.2f} s, html {rep.seconds.get('html', 0):.2f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""`bench sweep --executor ray` against a real local Ray cluster started for the test
+(`ray start --head --num-cpus 2` on free ports, stopped by signalling its process group, see
+suite/executors/ray_local.py for why not `ray stop`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("ray")
+pytestmark = pytest.mark.ray
+
+from suite.executors.ray_local import local_cluster  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ray_address():
+    with local_cluster(num_cpus=2) as address:
+        yield address
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WANDB_MODE": "disabled"}
+    env.pop("BENCH_RESULTS", None)
+    return subprocess.run([sys.executable, "-m", "suite.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_smoke_sweep_on_a_ray_cluster_both_record_paths(ray_address, tmp_path):
+    res = tmp_path / "res"
+    base = ["sweep", "digits_mlp", "--executor", "ray", "--address", ray_address, "--results", str(res)]
+    base += ["--preset", "smoke", "--wandb", "disabled", "max_epochs=1"]
+
+    # Records shipped back as tar bytes and published by the driver.
+    shipped = bench(*base, "--seeds", "2", "--ray-records", "ship")
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    assert "2 ran · 0 cached" in shipped.stdout
+
+    # Written by the worker straight into the shared results dir; the two above are skipped.
+    shared = bench(*base, "--seeds", "3")
+    assert shared.returncode == 0, shared.stdout + shared.stderr
+    assert "1 ran · 2 cached" in shared.stdout
+
+    runs = sorted(p for p in (res / "digits_mlp").iterdir() if not p.name.startswith("."))
+    assert [p.name[-2:] for p in runs] == ["s0", "s1", "s2"]
+    for rdir in runs:
+        rec = json.loads((rdir / "result.json").read_text())
+        assert rec["status"] == "ok" and 0.0 <= rec["metrics"]["test/acc"] <= 1.0
+        assert rec["run_id"] == rdir.name and (rdir / "curves.parquet").stat().st_size > 0
+    assert not list(res.glob(".ray-probe-*")), "the driver removes its probe file"
+    assert not list(res.glob("*/.tmp-*"))

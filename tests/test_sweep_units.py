@@ -1,0 +1,172 @@
+"""Fast tests of the sweep machinery without training: suites, run specs, resume rules, the driver loop,
+the progress counts, record shipping and the missing-Ray error."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from suite import store
+from suite.errors import UserError
+from suite.executors.progress import Display
+from suite.registry import ProblemSpec, get_registry
+from suite.sweep import RunSpec, drive, existing, expand, record_crash
+
+
+@pytest.fixture
+def reg():
+    return get_registry()
+
+
+def test_named_suites_follow_the_registry(reg, monkeypatch):
+    default = reg.suite("default")
+    assert {"digits_mlp", "cartpole_dqn"} <= set(default)
+    assert reg.suite("smoke") == default
+    for family in ("classification", "generation", "autoencoding", "forecasting", "rl"):
+        ids = reg.suite(family)
+        assert set(ids) <= set(default) and all(family in reg.task(i).families for i in ids)
+    assert "cartpole_dqn" in reg.suite("rl") and "digits_mlp" not in reg.suite("rl")
+
+    # A new problem joins the suites it fits at once; an optional one stays out of all of them.
+    fake = ProblemSpec("zzfake", ("rl",), target=None, traits={"action_space": "discrete", "group": "classic-control"})
+    heavy = ProblemSpec("zzheavy", ("classification",), target=None, traits={"input": "image", "optional": True})
+    monkeypatch.setitem(reg.problems, "zzfake", fake)
+    monkeypatch.setitem(reg.problems, "zzheavy", heavy)
+    assert "zzfake_dqn" in reg.suite("default") and "zzfake_dqn" in reg.suite("classic-control")
+    assert "zzfake_dqn" in reg.suite("rl") and "digits_mlp" not in reg.suite("classic-control")
+    assert not [t for t in reg.suite("default") if t.startswith("zzheavy_")]
+    assert not [t for t in reg.suite("classification") if t.startswith("zzheavy_")]
+    assert reg.task("zzheavy_mlp")  # still runnable by name
+
+
+def _specs(reg, tmp_path, seeds=(0, 1), **kw) -> list[RunSpec]:
+    from suite.config import resolve_config
+
+    tasks = reg.expand(["digits_mlp", "cartpole_dqn"])
+    configs = {t.id: resolve_config(t, "smoke", []) for t in tasks}
+    return expand(tasks, configs, list(seeds), preset="smoke", results=tmp_path, overrides=[], **kw)
+
+
+def test_expand_is_seed_major_with_the_runners_run_ids(reg, tmp_path):
+    from suite.config import config_hash, resolve_config
+
+    specs = _specs(reg, tmp_path, seeds=(0, 1, 2))
+    assert [(s.task, s.seed) for s in specs[:3]] == [("digits_mlp", 0), ("cartpole_dqn", 0), ("digits_mlp", 1)]
+    task = reg.task("digits_mlp")
+    assert specs[0].run_id == store.run_id("digits_mlp", "smoke", config_hash(task.id, "smoke", resolve_config(task, "smoke", [])), 0)
+    assert specs[0].rerun == () and _specs(reg, tmp_path, retry_failed=True)[0].rerun == ("failed", "diverged")
+
+
+def _fake_record(tmp_path: Path, spec: RunSpec, status: str) -> None:
+    rdir = store.run_path(tmp_path, spec.task, spec.run_id)
+    rdir.mkdir(parents=True)
+    (rdir / store.RESULT_FILE).write_text(json.dumps({"task": spec.task, "seed": spec.seed, "run_id": spec.run_id, "status": status}))
+
+
+@pytest.mark.parametrize(
+    ("status", "retry", "force", "done"),
+    [("ok", False, False, True), ("failed", False, False, True), ("diverged", False, False, True), ("failed", True, False, False),
+     ("diverged", True, False, False), ("ok", True, False, True), ("ok", False, True, False)],
+)  # fmt: skip
+def test_what_counts_as_done(reg, tmp_path, status, retry, force, done):
+    spec = _specs(reg, tmp_path, seeds=(0,), retry_failed=retry, force=force)[0]
+    assert existing(spec) is None
+    _fake_record(tmp_path, spec, status)
+    rec = existing(spec)
+    assert (rec is not None) == done
+    assert rec is None or rec["cached"] is True
+
+
+class FakeExecutor:
+    """Finishes runs instantly; raises KeyboardInterrupt at run `stop_at` like Ctrl-C would."""
+
+    slots = 2
+
+    def __init__(self, stop_at: int | None = None) -> None:
+        self.stop_at, self.closed, self.got = stop_at, False, []
+
+    def events(self, specs):
+        for i, spec in enumerate(specs):
+            if i == self.stop_at:
+                raise KeyboardInterrupt
+            self.got.append(spec)
+            yield "start", spec, None
+            yield "done", spec, {"task": spec.task, "seed": spec.seed, "status": "failed" if i == 1 else "ok", "cached": False}
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_drive_skips_done_runs_and_keeps_finished_ones_on_ctrl_c(reg, tmp_path, capsys):
+    specs = _specs(reg, tmp_path, seeds=(0, 1, 2))  # 6 runs
+    _fake_record(tmp_path, specs[0], "ok")
+    ex = FakeExecutor()
+    out = drive(specs, lambda todo: ex, Display(len(specs), live=False))
+    assert [s.run_id for s in ex.got] == [s.run_id for s in specs[1:]] and ex.closed
+    assert len(out.records) == 6 and not out.interrupted
+    log = capsys.readouterr().out
+    assert "1 of 6 runs already recorded" in log
+    assert "[6/6]" in log and "done 5 (1 cached) · running 0 · failed 1 · remaining 0" in log
+
+    ex = FakeExecutor(stop_at=2)
+    out = drive(specs, lambda todo: ex, Display(len(specs), live=False))
+    assert out.interrupted and ex.closed and len(out.records) == 3 and out.not_started == 3
+
+    calls = []
+    _ = [_fake_record(tmp_path, s, "ok") for s in specs[1:] if not store.read_record(store.run_path(tmp_path, s.task, s.run_id))]
+    drive(specs, lambda todo: calls.append(todo), Display(len(specs), live=False))
+    assert calls == [], "a fully recorded sweep starts no executor"
+
+
+def test_display_counts_and_eta(reg, tmp_path, capsys):
+    specs = _specs(reg, tmp_path, seeds=(0, 1))
+    d = Display(4, live=False)
+    d.start(specs[0])
+    d.start(specs[1])
+    assert d.status().startswith("done 0 · running 2 · failed 0 · remaining 2 · ETA ?")
+    d.done(specs[0], {"task": "digits_mlp", "seed": 0, "status": "ok", "metrics": {"test/acc": 0.9}, "primary_metric": "test/acc"})
+    assert "remaining 2" in d.status() and "ETA ?" not in d.status() and d.eta() > 0
+    assert "digits_mlp seed 0: ok test/acc = 0.9" in capsys.readouterr().out
+
+
+def test_shipped_record_is_published_whole(reg, tmp_path):
+    from suite.executors.ray_cluster import publish_archive
+
+    spec = _specs(reg, tmp_path, seeds=(0,))[0]
+    remote = tmp_path / "remote" / spec.run_id
+    (remote / "artifacts").mkdir(parents=True)
+    rec = {"task": spec.task, "run_id": spec.run_id, "status": "ok", "_dir": str(remote)}
+    (remote / store.RESULT_FILE).write_text(json.dumps({k: v for k, v in rec.items() if k != "_dir"}))
+    (remote / "artifacts" / "grid.png").write_bytes(b"png")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        tar.add(remote, arcname=".")
+    res = tmp_path / "res"
+    out = publish_archive(res, rec, buf.getvalue(), "disabled")
+    final = store.run_path(res, spec.task, spec.run_id)
+    assert out["_dir"] == str(final) and store.read_record(final)["status"] == "ok"
+    assert (final / "artifacts" / "grid.png").read_bytes() == b"png"
+    assert [p.name for p in (res / spec.task).iterdir()] == [spec.run_id], "no staging directory left"
+
+
+def test_crash_record_is_a_valid_failed_record(reg, tmp_path):
+    spec = _specs(reg, tmp_path, seeds=(3,))[1]
+    rec = record_crash(spec, "worker process died with SIGKILL", 1.5)
+    disk = store.read_record(Path(rec["_dir"]))
+    assert disk["status"] == "failed" and disk["task"] == "cartpole_dqn" and disk["seed"] == 3
+    assert disk["config_hash"] in spec.run_id and disk["primary_metric"] == "eval/mean_return"
+    assert existing(spec) is not None and existing(_specs(reg, tmp_path, seeds=(3,), retry_failed=True)[1]) is None
+
+
+def test_missing_ray_is_one_line(tmp_path, monkeypatch):
+    from suite.executors.ray_cluster import RayExecutor
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    with pytest.raises(UserError, match=r"benchsuite\[ray\]") as err:
+        RayExecutor("auto", tmp_path)
+    assert "\n" not in str(err.value)
