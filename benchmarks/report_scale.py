@@ -125,7 +125,9 @@ def main() -> None:
         html = tmp / "report" / "report.html"
         # On a shared machine wall time includes waiting for a core; CPU time is what the report costs.
         load = os.getloadavg()[0]
-        print(f"bench report over {a.runs} records: {secs:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak_mb:.0f} MB, {a.runs / secs:,.0f} records/s")
+        print(
+            f"bench report over {a.runs} records: {secs:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak_mb:.0f} MB, {a.runs / secs:,.0f} records/s"
+        )
         print(f"  load average at the end {load:.1f} on {os.cpu_count()} cores (wall time is inflated by other processes)")
         print(
             f"  report.html {html.stat().st_size / 1e6:.1f} MB; targets: ≤ 10 s, ≤ 2048 MB → {'OK' if secs <= 10 and peak_mb <= 2048 else 'MISSED'}"

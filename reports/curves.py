@@ -28,7 +28,8 @@ def read_curve(run_dir: str | None, metrics: list[str] | None = None) -> pd.Data
         import pyarrow.parquet as pq
 
         filters = [("metric", "in", metrics)] if metrics else None
-        return pq.read_table(path, filters=filters).to_pandas()
+        # No arrow thread pool: curves are read from many small files, and in forked plot workers.
+        return pq.read_table(path, filters=filters, use_threads=False).to_pandas()
     except (FileNotFoundError, OSError, ValueError):
         return pd.DataFrame(columns=COLUMNS)
 

@@ -69,13 +69,16 @@ def pareto_mask(quality: np.ndarray, cost: np.ndarray, higher_is_better: bool = 
 
 
 def tied_with_leader(table: pd.DataFrame) -> list[str]:
-    """'leader' for rank 1, 'tied' when an interval overlaps the leader's, '?' without an interval."""
+    """'leader' for rank 1, 'tied' when an interval overlaps the leader's, '?' without an interval,
+    '' otherwise (and for entries whose every run failed)."""
     if table.empty:
         return []
     lead = table.iloc[0]
     out = []
     for i, r in enumerate(table.itertuples()):
-        if i == 0:
+        if np.isnan(r.mean):
+            out.append("")  # every seed failed: nothing to be tied with
+        elif i == 0:
             out.append("leader")
         elif np.isnan(r.ci_low) or np.isnan(lead.ci_low):
             out.append("?")

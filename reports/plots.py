@@ -187,7 +187,7 @@ def time_profiles(runs: pd.DataFrame, out: Path, top_k: int = 8) -> Figure | Non
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, title="model (score)", title_fontsize=7, loc="lower right")
     fig.suptitle("Time-to-target performance profiles (AlgoPerf)", fontsize=10)
-    fig.subplots_adjust(left=0.1 / len(panels) + 0.02, right=0.98, bottom=0.14, top=0.84, wspace=0.25)
+    fig.subplots_adjust(left=0.1 / len(panels) + 0.02, right=0.98, bottom=0.14, top=0.8, wspace=0.25)
     return _save(fig, out, "time_profile", "Time-to-target performance profiles")
 
 
@@ -226,7 +226,7 @@ def poi_plot(pairs: pd.DataFrame, out: Path) -> Figure | None:
     ax.set_yticks(y, [f"{r.x} vs {r.y} ({r.problems} pb)" for r in pairs.itertuples()])
     ax.set_xlim(0, 1)
     ax.set_xlabel("P(X > Y)")
-    ax.set_title("Probability of improvement, 95 % stratified-bootstrap intervals", fontsize=10)
+    ax.set_title("P(X > Y), 95 % stratified-bootstrap intervals", fontsize=10)
     fig.subplots_adjust(left=0.3, right=0.97, bottom=0.7 / fig.get_figheight(), top=1 - 0.4 / fig.get_figheight())
     return _save(fig, out, "probability_of_improvement", "Probability of improvement")
 

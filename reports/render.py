@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-# The terminal shows fewer columns than the files: a 100-column terminal fits about this many.
-MAX_TERMINAL_BOARDS = 40
+# The terminal shows fewer columns, rows and boards than the files: past these a terminal is
+# scrolled, not read (and rich takes ~1 s of CPU per thousand rows).
+MAX_TERMINAL_BOARDS = 20
+MAX_TERMINAL_ROWS = 15
 
 
 def fmt(x, digits: int = 4) -> str:
@@ -152,8 +154,10 @@ def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None
         t = Table(title=title(problem, family, table), title_justify="left")
         for h in TERMINAL_HEADER:
             t.add_column(h, justify="left" if h == "model" else "right")
-        for row in display_rows(table, terminal=True):
+        for row in display_rows(table.head(MAX_TERMINAL_ROWS), terminal=True):
             t.add_row(*row)
+        if len(table) > MAX_TERMINAL_ROWS:
+            t.caption = f"… {len(table) - MAX_TERMINAL_ROWS} more rows in the written report"
         console.print(t)
     if len(boards) > len(shown):
         console.print(f"… {len(boards) - len(shown)} more leaderboards in the written report")
@@ -162,7 +166,7 @@ def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None
         keep = [i for i, h in enumerate(SUITE_HEADER) if h in TERMINAL_SUITE]
         for i in keep:
             t.add_column(SUITE_HEADER[i], justify="left" if SUITE_HEADER[i] == "model" else "right")
-        for row in suite_rows(suite):
+        for row in suite_rows(suite.head(2 * MAX_TERMINAL_ROWS)):
             t.add_row(*[row[i] for i in keep])
         console.print(t)
     console.print(LEGEND, style="dim")

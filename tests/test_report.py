@@ -150,3 +150,40 @@ def test_report_preset_filter_and_empty(tmp_path, capsys):
     assert bench(["report", "--results", str(results), "--format", "md", "--preset", "smoke", "--no-baseline", "--wandb", "disabled"]) == 0
     assert "| 1 | mlp | 1 | 0.9 |" in (results / "report" / "leaderboard.md").read_text()
     assert bench(["report", "--results", str(results), "--format", "pdf", "--wandb", "disabled"]) == 2
+
+
+def test_ship_baseline_copies_records_and_small_images(results, tmp_path):
+    from reports.ship_baseline import ship
+
+    dest = tmp_path / "baseline"
+    assert ship(results, dest) == len(load(results))
+    shipped = load(dest)
+    assert set(shipped["task"]) == set(load(results)["task"])
+    cm = list(dest.glob("digits_big/*/artifacts/cm.png"))
+    assert len(cm) == 3 and cm[0].read_bytes() == PNG_1PX
+    assert list(dest.glob("digits_big/*/curves.parquet"))
+    assert ship(results, tmp_path / "none", preset="smoke") == 0
+
+
+def test_time_to_target_read_from_curves_when_the_runner_did_not_report_it(tmp_path):
+    from reports.curves import time_to_target
+
+    refs = {"random": 0.1, "reference": 1.0, "threshold": 0.9, "curve_metric": "val/acc"}
+    fast = synthetic.curve("val/acc", 0.95, 0.1, 10, 5.0)  # wall_s = 0.1 + 5 t, t = 0, 1/9, ...
+    slow = synthetic.curve("val/acc", 0.85, 0.1, 10, 5.0)  # never reaches 0.9
+    synthetic.write(tmp_path, synthetic.record("digits", "fast", 0, 0.95, refs=refs), fast)
+    synthetic.write(tmp_path, synthetic.record("digits", "slow", 0, 0.85, refs=refs), slow)
+    runs = load(tmp_path)
+    ttt = dict(zip(runs["model"], time_to_target(runs)))
+    first = fast[fast["value"] >= 0.9]["wall_s"].iloc[0]
+    assert ttt["fast"] == pytest.approx(first) and 0.1 < first < 5.1
+    assert ttt["slow"] == np.inf
+
+
+def test_failed_runs_are_counted_not_ranked(tmp_path):
+    for seed in range(2):
+        synthetic.write(tmp_path, synthetic.record("digits", "broken", seed, None, status="failed"))
+    synthetic.write(tmp_path, synthetic.record("digits", "fine", 0, 0.5))
+    board = leaderboards(load(tmp_path))[("digits", "classification")]
+    assert list(board["model"]) == ["fine", "broken"]
+    assert list(board["tied"]) == ["leader", ""] and list(board["failed"]) == [0, 2]

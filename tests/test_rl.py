@@ -128,22 +128,28 @@ def test_cartpole_dqn_standard_equals_references():
 def test_evaluation_is_deterministic(tmp_path):
     """Two evaluations of the same (untrained, so varied) policy in a row give identical returns:
     the eval env is reseeded each time, so a score does not depend on earlier evaluations."""
+    import torch
     from stable_baselines3 import PPO
 
     from suite.backends.sb3 import PeriodicEval, make_envs
     from suite.context import RunContext
 
-    task = REG.task("cartpole_ppo")
-    ctx = RunContext(task=task, config=None, seed=0, preset="smoke", device="cpu", run_dir=tmp_path)
-    model = PPO("MlpPolicy", make_envs("CartPole-v1", 1, 0), seed=0, device="cpu", n_steps=64)
-    eval_env = make_envs("CartPole-v1", 3, 123)
-    cb = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=123)
-    cb.init_callback(model)
-    first, second = cb.evaluate(), cb.evaluate()
-    assert first == second
-    other = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=456)
-    other.init_callback(model)
-    assert other.evaluate() != first, "another seed gives other start states: the check above can fail"
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the machine is shared; one thread is faster for a tiny MLP
+    try:
+        short = {"max_episode_steps": 60}  # episodes of an untrained policy vary in length, capped to stay fast
+        ctx = RunContext(task=REG.task("cartpole_ppo"), config=None, seed=0, preset="smoke", device="cpu", run_dir=tmp_path)
+        model = PPO("MlpPolicy", make_envs("CartPole-v1", 1, 0, short), seed=0, device="cpu", n_steps=64, policy_kwargs={"net_arch": [16]})
+        eval_env = make_envs("CartPole-v1", 3, 123, short)
+        cb = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=123)
+        cb.init_callback(model)
+        first, second = cb.evaluate(), cb.evaluate()
+        assert first == second
+        other = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=456)
+        other.init_callback(model)
+        assert other.evaluate() != first, "another seed gives other start states: the check above can fail"
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_no_zoo_preset_warns_and_video_is_recorded(tmp_path, monkeypatch):

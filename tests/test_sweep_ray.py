@@ -12,7 +12,8 @@ import sys
 import pytest
 
 pytest.importorskip("ray")
-pytestmark = pytest.mark.ray
+# slow: ~95 s on this shared 2-core machine (cluster start ~15 s, two cold sweeps); `make test-slow` runs it
+pytestmark = [pytest.mark.ray, pytest.mark.slow]
 
 from suite.executors.ray_local import local_cluster  # noqa: E402
 

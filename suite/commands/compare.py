@@ -105,9 +105,12 @@ def main(args: argparse.Namespace) -> int:
         raise UserError(f"no records to compare in {results}/; drop --no-run to train {model}")
     problems = {t.problem.name for t in tasks}
     runs = runs[runs["problem"].isin(problems)]
-    # MODEL is compared in the config of this command (its preset and overrides), not older variants.
+    # MODEL is compared in the config of this command (its preset and overrides), not older variants,
+    # unless only other variants exist (e.g. --no-run on shipped baseline records from older code).
     mine = runs["model"] == model
-    runs = runs[~mine | runs["config_hash"].isin(set(hashes.values()))]
+    current = runs["config_hash"].isin(set(hashes.values()))
+    has_current = set(runs.loc[mine & current, "task"])
+    runs = runs[~mine | current | ~runs["task"].isin(has_current)]
     h = head_to_head(runs, model, against, args.preset)
     print_head_to_head(h)
     seen = {m.split("@")[0] for t in h.per_problem.values() for m in t["model"]}

@@ -64,7 +64,7 @@ def main(args: argparse.Namespace) -> int:
 
     if choose_mode(args.wandb) == "online" and rep.boards:
         try:
-            url = build.to_wandb(rep, "online")
+            url = build.to_wandb(rep, "online", results if results.is_dir() else None)
             print(f"leaderboard logged to wandb: {url}")
         except Exception as exc:  # the files are the report; wandb is a mirror
             print(f"bench: warning: wandb logging of the leaderboard failed: {type(exc).__name__}: {exc}")

@@ -129,6 +129,7 @@ def run(ctx: RunContext) -> None:
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
     monitor, mode, restore_best = RESTORE[cfg.restore]
+    cpu0 = time.process_time()
     fit(
         ctx,
         module,
@@ -143,6 +144,9 @@ def run(ctx: RunContext) -> None:
         restore_best=restore_best,
     )
     ctx.resources["throughput"] = module.samples_seen / max(ctx.timing["train_s"], 1e-9)  # training samples per second
+    # CPU seconds of this process while training: on a shared machine, wall time measures the neighbours too
+    ctx.resources["train_cpu_s"] = time.process_time() - cpu0
+    ctx.resources["steps_per_s"] = ctx.info["train_steps"] / max(ctx.timing["train_s"], 1e-9)
 
     with ctx.phase("eval"):
         evaluate(ctx, module, data)

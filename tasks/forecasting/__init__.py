@@ -65,10 +65,10 @@ _MODELS = {
     "nbeats": ("models", "N-BEATS generic: 3 residual blocks of 4 FC layers (128) with backcast/forecast heads"),
 }
 # ARIMA orders per problem: seasonal differencing at the 11-year cycle makes no sense for sunspots,
-# whose classic model is a low-order AR (Box & Jenkins); smoke caps the optimiser at 5 iterations.
+# whose classic model is a low-order AR (Box & Jenkins); smoke caps the optimiser at 2 iterations.
 _SUNSPOTS_AR = {"order": [3, 0, 0], "seasonal_order": [0, 0, 0], "trend": "c"}
 _PRESETS = {name: {"smoke": tiny} for name, tiny in _TINY.items()}
-_PRESETS["arima"] = {"smoke": {"maxiter": 5}, "sunspots/smoke": _SUNSPOTS_AR, "sunspots/standard": _SUNSPOTS_AR}
+_PRESETS["arima"] = {"smoke": {"maxiter": 2}, "sunspots/smoke": _SUNSPOTS_AR, "sunspots/standard": _SUNSPOTS_AR}
 for _name, (_module, _desc) in _MODELS.items():
     _presets = _PRESETS.get(_name, {})
     REGISTRY.add_model(ModelSpec(name=_name, families=(FAMILY,), target=f"{_HERE}.{_module}:{_name}", description=_desc, presets=_presets))
