@@ -42,6 +42,9 @@ def figures(rep: Report, out: Path, max_problems: int = plots.MAX_PROBLEMS) -> N
     t0 = time.perf_counter()
     pdir = out / "plots"
     pdir.mkdir(parents=True, exist_ok=True)
+    # Figures of an earlier report (problems since removed) must not linger beside the new ones.
+    for old in [*pdir.glob("*.png"), *pdir.glob("*.svg"), *(out / "artifacts").glob("*")]:
+        old.unlink(missing_ok=True)
     if rep.runs.empty:
         return
     runs, suite, boards = rep.runs, rep.suite, rep.boards

@@ -1,11 +1,14 @@
 """The HTML report opened in headless Chromium: scripts run, tables sort, every image decodes, nothing blank.
 
-Keeps a screenshot at tests/artifacts/report_screenshot.png (the path is printed) for a human look.
+Keeps a screenshot for a human look: in $BENCH_TEST_ARTIFACTS when set (CI uploads that directory),
+else in pytest's temporary directory (kept for the last 3 sessions); the path is printed. Not in the
+repository: a tracked file rewritten by every test run would mark every run record's git SHA dirty.
 Skips only when no Chromium binary is installed (`apt-get install chromium`; .ci/run does it).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,7 +20,6 @@ from test_report import write_suite
 from suite.cli import main as bench
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,8 +70,9 @@ def test_tables_sort_and_images_decode(report, tmp_path):
 def test_screenshot_is_not_blank(report, tmp_path):
     from PIL import Image, ImageStat
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "report_screenshot.png"
+    keep = Path(os.environ.get("BENCH_TEST_ARTIFACTS") or report.parent)
+    keep.mkdir(parents=True, exist_ok=True)
+    shot = keep / "report_screenshot.png"
     proc = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2400", report.resolve().as_uri())
     assert shot.is_file(), proc.stderr[-2000:]
     print(f"screenshot kept at {shot}")

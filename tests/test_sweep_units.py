@@ -170,3 +170,12 @@ def test_missing_ray_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"benchsuite\[ray\]") as err:
         RayExecutor("auto", tmp_path)
     assert "\n" not in str(err.value)
+
+
+def test_unreachable_ray_address_fails_fast():
+    from suite.executors.ray_cluster import check_reachable
+    from suite.executors.ray_local import free_port
+
+    with pytest.raises(UserError, match="cannot reach a Ray cluster"):
+        check_reachable(f"127.0.0.1:{free_port()}", timeout=2)
+    check_reachable("auto")  # left to Ray, which answers at once when no cluster runs

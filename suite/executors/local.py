@@ -121,8 +121,12 @@ class LocalExecutor:
                     worker.proc.join(timeout=5)
                     self._pool.remove(worker)
                     conn.close()
-                    why = f"worker process died with {signal_name(worker.proc.exitcode)} during the run (killed, or out of memory?)"
-                    yield "done", spec, record_crash(spec, why, wall)
+                    code = worker.proc.exitcode
+                    why = f"worker process died with {signal_name(code)} during the run"
+                    if code is not None and code < 0:  # killed by a signal: segfault, OOM killer, kill -9; the run's own doing
+                        yield "done", spec, record_crash(spec, f"{why} (killed, or out of memory?)", wall)
+                    else:  # the worker itself failed; nothing says the run would: leave it unrecorded, to be retried
+                        yield "done", spec, not_recorded(spec, why, wall)
                     continue
                 if msg[0] == "record":
                     yield "done", spec, msg[1]

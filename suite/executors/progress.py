@@ -98,13 +98,13 @@ class Display:
         else:
             self.failed += 1
         if not rec.get("cached"):  # a resumed sweep would otherwise reprint every finished run
-            self.note(f"[{self.finished}/{self.total}] {describe(rec)}")
+            self.note(f"[{self.finished}/{self.total}] {describe(rec)}", style=None if rec.get("status") == "ok" else "red")
         self._refresh()
 
-    def note(self, line: str) -> None:
+    def note(self, line: str, style: str | None = None) -> None:
         """A line above the bar on a terminal; in a log, the line followed by the current counts."""
         if self._bar is not None:
-            self._bar.console.print(line, markup=False)
+            self._bar.console.print(line, markup=False, highlight=False, style=style)
         else:
             print(f"{line}  | {self.status()}", flush=True)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import socket
 import tarfile
 import tempfile
 import time
@@ -68,6 +69,20 @@ def publish_archive(results: Path, rec: dict, archive: bytes, wandb_mode: str | 
     return rec
 
 
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds on a wrong HOST:PORT: Ray itself retries an unreachable address for minutes."""
+    if address in ("auto", "local"):
+        return
+    hostport = address.removeprefix("ray://").rsplit("/", 1)[0]
+    host, _, port = hostport.rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f"cannot reach a Ray cluster at {address!r} ({exc}); check `ray status` on the head node, or pass --address auto"
+        ) from None
+
+
 class RayExecutor:
     def __init__(
         self,
@@ -81,6 +96,7 @@ class RayExecutor:
     ) -> None:
         self.ray = require("ray", "ray", "the Ray executor (--executor ray)")
         self.address = address or os.environ.get("RAY_ADDRESS") or "auto"
+        check_reachable(self.address)
         self.results = results
         self.cpus, self.gpus = cpus_per_run, gpus_per_run
         self.ship = records == "ship"
