@@ -15,7 +15,7 @@ import os
 import signal
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -149,6 +149,19 @@ def load_plugins(plugins: tuple[tuple[str, str | None], ...]) -> list[str]:
     return usable
 
 
+def reset_peak_rss() -> None:
+    """A worker does many runs; without this, each record's peak_rss_mb would be the worker's peak so far.
+
+    Linux resets the high-water mark that getrusage reports when "5" is written to clear_refs; elsewhere
+    the figure stays an upper bound.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
 def run_spec(spec: RunSpec) -> dict[str, Any]:
     """Do one run in this process (a pool worker or a Ray task) and return its record."""
     from suite.config import resolve_config
@@ -157,6 +170,7 @@ def run_spec(spec: RunSpec) -> dict[str, Any]:
 
     if spec.threads:
         os.environ["BENCH_THREADS"] = str(spec.threads)
+    reset_peak_rss()
     reg = get_registry(load_plugins(spec.plugins))
     task = reg.task(spec.task)
     cfg = resolve_config(task, spec.preset, list(spec.overrides))
@@ -211,6 +225,8 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
     The runner could not catch this itself; recording it keeps one bad task from being retried by
     every later sweep (`--retry-failed` retries it on purpose).
     """
+    import pandas as pd
+
     from suite import envinfo
     from suite.config import config_dict, resolve_config
     from suite.registry import REGISTRY
@@ -252,6 +268,8 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
         "finished_at": now(),
     }
     staging = store.stage(results, task.id, spec.run_id)
+    # every record has a curves file, even an empty one, so readers need no special case
+    pd.DataFrame(columns=["step", "wall_s", "metric", "value"]).to_parquet(staging / store.CURVES_FILE, index=False)
     store.write_json_atomic(staging / store.RESULT_FILE, record)
     final = store.run_path(results, task.id, spec.run_id)
     store.publish(staging, final)
@@ -308,7 +326,3 @@ def drive(specs: list[RunSpec], make_executor, display) -> Outcome:
         display.stop()
     not_started = sum(1 for s in todo if s.run_id not in seen)
     return Outcome(records, interrupted, not_started if interrupted else 0, time.perf_counter() - t0)
-
-
-def with_threads(specs: list[RunSpec], threads: int | None) -> list[RunSpec]:
-    return [replace(s, threads=threads) for s in specs]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import socket
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from suite.registry import get_registry
 from tasks.classification import augment as aug
 from tasks.classification import data as cdata
 from tasks.classification import models, resnet
-from tasks.classification.runner import Classifier, schedule_factor, xavier_init
+from tasks.classification.runner import Classifier, make_module, schedule_factor, xavier_init
 
 SIGNAL, DIGITS, MNIST, CIFAR = (40,), (1, 8, 8), (1, 28, 28), (3, 32, 32)
 FACTORIES = {
@@ -91,7 +92,7 @@ def test_random_crop_shifts_and_keeps_shape():
 def test_hflip_only_where_allowed():
     torch.manual_seed(0)
     x = torch.randn(64, 1, 4, 4)
-    flipped = aug.augment(x, pad=0 + 1, hflip=True)
+    flipped = aug.augment(x, pad=1, hflip=True)
     assert flipped.shape == x.shape
     mirrored = aug.random_hflip(x)
     same = [torch.equal(a, b) for a, b in zip(mirrored, x)]
@@ -132,14 +133,23 @@ def test_optimizer_keys():
 
 
 def test_augment_key_reaches_the_training_step():
-    cfg = task_config("digits_cnn", "augment=true")
-    assert cfg.augment is True
-    module = Classifier(models.cnn(DIGITS, 10), cfg, total_steps=1, augment_pad=1)
+    data = cdata.digits().subset(16)
+    plain = make_module(models.cnn(DIGITS, 10), task_config("digits_cnn"), data)
+    assert plain.augment_pad == 0
+    module = make_module(models.cnn(DIGITS, 10), task_config("digits_cnn", "augment=true"), data)
+    assert module.augment_pad == 1 and module.hflip is False  # digits are not mirrored
     seen = []
     module.net.register_forward_hook(lambda mod, inp, out: seen.append(inp[0]))
-    x = torch.rand(16, 1, 8, 8)
-    module.training_step((x, torch.zeros(16, dtype=torch.long)), 0)
-    assert not torch.equal(seen[0], x)
+    x = torch.as_tensor(data.x_train)
+    module.training_step((x, torch.as_tensor(data.y_train)), 0)
+    assert seen[0].shape == x.shape and not torch.equal(seen[0], x)
+    assert make_module(models.cnn(CIFAR, 10), task_config("digits_cnn", "augment=true"), replace(data, hflip=True)).hflip
+
+
+def test_schedule_horizon_counts_steps():
+    data = cdata.digits()  # 1078 training images
+    assert make_module(models.logreg(DIGITS, 10), task_config("digits_mlp", "batch_size=100", "max_epochs=3"), data).total_steps == 33
+    assert make_module(models.logreg(DIGITS, 10), task_config("digits_mlp", "max_steps=5", "max_epochs=3"), data).total_steps == 5
 
 
 def test_presets_resolve_to_the_mnist1d_recipe():

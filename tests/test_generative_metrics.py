@@ -11,7 +11,13 @@ from tasks.generative import metrics as M
 
 @pytest.fixture(autouse=True)
 def _feature_cache(tmp_path_factory, monkeypatch):
+    """The session's extractor cache (shared with the smoke tests), and one torch thread as the runner uses:
+    two threads on a machine shared by other jobs made training the extractor 20x slower."""
     monkeypatch.setenv("BENCH_FEATURE_CACHE", str(tmp_path_factory.getbasetemp() / "feature-cache"))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def gaussian(n: int = 400, d: int = 8, seed: int = 0) -> torch.Tensor:

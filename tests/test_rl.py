@@ -23,6 +23,12 @@ REG = get_registry()
 RL_TASKS = sorted(t.id for t in REG.tasks(family="rl") if not t.problem.traits.get("optional"))
 
 
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch):
+    """Tiny MLPs run faster on one torch thread, and the test machine is shared (the runner reads BENCH_THREADS)."""
+    monkeypatch.setenv("BENCH_THREADS", "1")
+
+
 def run_smoke(task_id: str, results, overrides: dict | None = None) -> dict:
     task = REG.task(task_id)
     cfg = resolve_config(task, "smoke", overrides)

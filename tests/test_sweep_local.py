@@ -1,5 +1,6 @@
 """`bench sweep` on local processes, for real: crashing runs are isolated and recorded, and a driver
-killed with SIGKILL mid-sweep loses no finished record, leaves no partial one, and resumes."""
+killed with SIGKILL or stopped with Ctrl-C mid-sweep loses no finished record, leaves no partial one,
+and the same command then runs only what is missing."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def records(results: Path) -> dict[str, dict]:
             continue  # staging directories of killed runs are hidden and never read as records
         rec = json.loads((rdir / "result.json").read_text())  # raises on a partial record
         assert rec["status"] in ("ok", "failed", "diverged") and rec["run_id"] == rdir.name
-        assert (rdir / "curves.parquet").is_file() or rec.get("info", {}).get("crashed")
+        assert (rdir / "curves.parquet").is_file()
         out[rec["run_id"]] = rec
     return out
 
@@ -106,37 +107,63 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def test_sigkill_of_the_driver_loses_nothing_and_resumes(tmp_path):
-    res = tmp_path / "res"
-    args = ["sweep", "digits_mlp", "--seeds", "3", "--workers", "1", "--results", str(res), *FAST]
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _stop_after_next_record(args: list[str], res: Path, sig: signal.Signals) -> tuple[int, list[int]]:
+    """Start a sweep, wait until one more record is published, send `sig` to its process group."""
+    before = len(list(res.glob("*/[!.]*/result.json")))
     env = {**os.environ, "WANDB_MODE": "disabled"}
-    driver = subprocess.Popen([sys.executable, "-m", "suite.cli", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    cmd = [sys.executable, "-m", "suite.cli", *args]
+    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 180
-        while not list(res.glob("*/[!.]*/result.json")):
-            assert driver.poll() is None, "the sweep ended before it could be killed"
+        while len(list(res.glob("*/[!.]*/result.json"))) <= before:
+            assert driver.poll() is None, "the sweep ended before it could be stopped"
             assert time.monotonic() < deadline, "no record appeared"
             time.sleep(0.2)
         workers = _children(driver.pid)
-        driver.send_signal(signal.SIGKILL)
+        if sig == signal.SIGINT:
+            os.killpg(driver.pid, sig)  # what Ctrl-C in a terminal does: the whole foreground group gets it
+        else:
+            driver.send_signal(sig)  # the driver alone; its workers must not outlive it
+        code = driver.wait(timeout=60)
     finally:
         driver.kill()
         driver.wait()
-    assert workers, "the local executor should run work in child processes"
-    time.sleep(1.0)  # PR_SET_PDEATHSIG delivers asynchronously
-    assert not [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]]
+    return code, workers
 
+
+def test_sigkill_and_ctrl_c_lose_nothing_and_the_sweep_resumes(tmp_path):
+    res = tmp_path / "res"
+    args = ["sweep", "digits_mlp", "--seeds", "4", "--workers", "1", "--results", str(res), *FAST]
+
+    code, workers = _stop_after_next_record(args, res, signal.SIGKILL)
+    assert code == -signal.SIGKILL and workers, "the local executor runs work in child processes"
+    time.sleep(1.0)  # PR_SET_PDEATHSIG is delivered asynchronously
+    assert not [w for w in workers if _running(w)], "workers die with their driver"
+    killed = records(res)
+    assert 1 <= len(killed) < 4 and all(r["status"] == "ok" for r in killed.values())
+
+    code, workers = _stop_after_next_record(args, res, signal.SIGINT)
+    assert code == 130, "Ctrl-C ends the sweep with the usual status"
+    assert not [w for w in workers if _running(w)]
     done = records(res)
-    assert 1 <= len(done) < 3 and all(r["status"] == "ok" for r in done.values())
+    assert len(killed) < len(done) < 4 and set(killed) <= set(done)
+    assert not list(res.glob("*/.tmp-*")), "Ctrl-C removes the staging directory of the run it interrupted"
 
     proc = bench(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{3 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
+    assert f"{4 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
     after = records(res)
-    assert len(after) == 3 and set(done) <= set(after)
+    assert len(after) == 4 and set(done) <= set(after)
     for rid, rec in done.items():  # the finished ones were not redone
         assert after[rid]["finished_at"] == rec["finished_at"]
-    assert not list(res.glob("*/.tmp-*")), "stale staging directories are cleaned up"
+    assert not list(res.glob("*/.tmp-*")), "staging directories of killed runs are cleaned up"
 
 
 @pytest.mark.parametrize("bad", ["--workers 0"])

@@ -179,3 +179,14 @@ def test_unreachable_ray_address_fails_fast():
     with pytest.raises(UserError, match="cannot reach a Ray cluster"):
         check_reachable(f"127.0.0.1:{free_port()}", timeout=2)
     check_reachable("auto")  # left to Ray, which answers at once when no cluster runs
+
+
+def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
+    import suite.commands.sweep as sweep_cmd
+    from suite.cli import parser
+
+    seen = {}
+    monkeypatch.setattr(sweep_cmd, "main", lambda args, rerun=None: seen.update(args=args, rerun=rerun) or 0)
+    args = parser().parse_args(["run", "digits_mlp", "--workers", "2", "--seeds", "3"])
+    assert args.func(args) == 0
+    assert seen["rerun"] == ("failed",) and seen["args"].executor == "local" and seen["args"].workers == 2

@@ -42,7 +42,9 @@ REGISTRY.add_problem(
         # generation: gen/fd_normalized is 1 for pixel noise, 0 for real data (tasks/generative/judge.py);
         # autoencoding: test/mse of the train mean image for every test image (random) and of a perfect reconstruction
         refs=refs(0.1, 0.99, 0.97) | {"generation": {"random": 1.0, "reference": 0.0}, "autoencoding": {"random": 0.0741, "reference": 0}},
-        presets={"standard": {"max_epochs": 200, "early_stopping_patience": 20, "batch_size": 32}},
+        # 1078 training images overfit within ~40 epochs (hidden-64 MLP 96.6 %, CNN 97.2 % over 3 seeds);
+        # ±1-pixel random shifts (augment) lift them to 98.0 % and 98.9 %.
+        presets={"standard": {"max_epochs": 200, "early_stopping_patience": 20, "batch_size": 32, "augment": True}},
     )
 )
 
@@ -98,8 +100,10 @@ _MODELS = [
         "models:mlp",
         "multilayer perceptron, `layers` hidden layers of `hidden` units (784-64-10 style)",
         {},
-        # the MNIST-1D paper's MLP: two hidden layers of 100
-        {"mnist1d/standard": {"hidden": 100, "layers": 2}},
+        {
+            "mnist1d/standard": {"hidden": 100, "layers": 2},  # the MNIST-1D paper's MLP: two hidden layers of 100
+            "digits/standard": {"hidden": 256, "dropout": 0.2},  # measured over 3 seeds: 97.2 % without shifts, 98.0 % with
+        },
     ),
     ("cnn", "models:cnn", "conv3 32 → pool → conv3 64 → pool → FC 128 → FC classes (1-D convolutions on signals)", {}, {}),
     ("cnn_dropout", "models:cnn_dropout", "the PyTorch MNIST example: conv 32, conv 64, pool, dropout, FC 128, dropout", {}, {}),

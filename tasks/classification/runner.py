@@ -112,6 +112,14 @@ def load_data(ctx: RunContext) -> ClassificationData:
     return data.subset(ctx.config.subset) if hasattr(data, "subset") else data
 
 
+def make_module(net: nn.Module, cfg, data: ClassificationData, curve=None) -> Classifier:
+    """The Lightning module for `net` under `cfg`: schedule horizon in steps, augmentation from the data's shape."""
+    steps_per_epoch = math.ceil(len(data.y_train) / cfg.batch_size)
+    total = cfg.max_epochs * steps_per_epoch if cfg.max_steps < 0 else min(cfg.max_steps, cfg.max_epochs * steps_per_epoch)
+    pad = pad_for(data.input_shape) if cfg.augment else 0
+    return Classifier(net, cfg, total, pad, getattr(data, "hflip", False), curve)
+
+
 def run(ctx: RunContext) -> None:
     cfg = ctx.config
     data = load_data(ctx)
@@ -121,9 +129,7 @@ def run(ctx: RunContext) -> None:
     if cfg.init == "xavier":
         xavier_init(net)
 
-    steps_per_epoch = math.ceil(len(data.y_train) / cfg.batch_size)
-    total = cfg.max_epochs * steps_per_epoch if cfg.max_steps < 0 else min(cfg.max_steps, cfg.max_epochs * steps_per_epoch)
-    module = Classifier(net, cfg, total, pad_for(data.input_shape) if cfg.augment else 0, getattr(data, "hflip", False), ctx.log)
+    module = make_module(net, cfg, data, ctx.log)
 
     t = lambda a: torch.as_tensor(a)  # noqa: E731
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)

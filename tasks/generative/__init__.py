@@ -49,18 +49,29 @@ REGISTRY.add_family(
 _GAN_STANDARD = {"batch_size": 64, "early_stopping_patience": 0}
 _AE_STANDARD = {"max_epochs": 150, "batch_size": 64, "early_stopping_patience": 15}
 _IMAGE = {"input": "image"}
+# The 28x28 problems (optional: their files must be on disk). Smoke: a fixed 2000-image slice of each split, one epoch;
+# standard: a GPU-sized budget (55k images per epoch), untested on this CPU.
+_VISION = ("mnist", "fashion_mnist")
+
+
+def _vision(epochs: int, **extra) -> dict:
+    return {
+        **{f"{p}/smoke": {"subset": 2000, "max_epochs": 1} for p in _VISION},
+        **{f"{p}/standard": {"max_epochs": epochs, "batch_size": 64, **extra} for p in _VISION},
+    }
+
 
 for name, desc, presets in [
     (
         "gan",
         "Goodfellow et al. 2014: MLP generator and discriminator, non-saturating loss",
         # At DCGAN's 2e-4 the MLP pair on 1078 digits stays collapsed for thousands of steps; 1e-3 leaves it in ~1.5k.
-        {"standard": {**_GAN_STANDARD, "max_epochs": 250, "lr": 1e-3}},
+        {"standard": {**_GAN_STANDARD, "max_epochs": 250, "lr": 1e-3}, **_vision(30)},
     ),
     (
         "dcgan",
         "Radford et al. 2016: transposed-conv generator, strided-conv discriminator with BatchNorm",
-        {"standard": {**_GAN_STANDARD, "max_epochs": 150}},
+        {"standard": {**_GAN_STANDARD, "max_epochs": 150}, **_vision(20)},
     ),
     (
         "wgan_gp",
@@ -69,6 +80,7 @@ for name, desc, presets in [
             # The paper's Adam (lr 1e-4, betas 0/0.9) and n_critic 5.
             "smoke": {"n_critic": 5, "lr": 1e-4, "beta1": 0.0, "beta2": 0.9},
             "standard": {**_GAN_STANDARD, "max_epochs": 200, "n_critic": 5, "lr": 1e-4, "beta1": 0.0, "beta2": 0.9},
+            **_vision(40),
         },
     ),
 ]:
@@ -87,7 +99,7 @@ for name, families, desc in [
             families=families,
             target=f"{_HERE}.models:{name}",
             description=desc,
-            presets={"standard": _AE_STANDARD},
+            presets={"standard": _AE_STANDARD, **_vision(30, early_stopping_patience=5)},
             requires=_IMAGE,
         )
     )

@@ -9,6 +9,7 @@ predicted classes catch mode collapse, which FD alone can hide behind a good mea
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 from torch import nn
@@ -57,7 +58,9 @@ def kernel_inception_distance(real: torch.Tensor, fake: torch.Tensor, subsets: i
     from torchmetrics.image.kid import KernelInceptionDistance
 
     size = min(subset_size, len(real), len(fake))
-    kid = KernelInceptionDistance(feature=Precomputed(real.shape[1]), subsets=subsets, subset_size=size)
+    with warnings.catch_warnings():  # "will save all extracted features": yes, a few thousand 64-d vectors
+        warnings.simplefilter("ignore", UserWarning)
+        kid = KernelInceptionDistance(feature=Precomputed(real.shape[1]), subsets=subsets, subset_size=size)
     kid.update(real.double(), real=True)
     kid.update(fake.double(), real=False)
     mean, std = kid.compute()

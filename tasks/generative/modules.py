@@ -81,15 +81,17 @@ class GanModule(pl.LightningModule):
         return {"loss": d_loss.detach()}
 
     def validation_step(self, batch, batch_idx):
-        return None  # the val split is only a trigger: val/fd is computed once per epoch below
+        """val/fd of samples from fixed latents, once per epoch (the val images themselves are not needed).
 
-    def on_validation_epoch_end(self) -> None:
-        if self.judge is None:
+        Logged here, not in on_validation_epoch_end: Lightning calls callbacks' epoch-end hooks before the
+        module's, so BestWeights and the curve logger would see the previous epoch's value.
+        """
+        if self.judge is None or batch_idx > 0:
             return
         fake = self.G(self.z_val).float().cpu()
         if not torch.isfinite(fake).all():
             raise Diverged(f"generator produced non-finite samples at epoch {self.current_epoch}")
-        self.log("val/fd", self.judge(fake))
+        self.log("val/fd", self.judge(fake), on_epoch=True, batch_size=1)
 
 
 class AutoencoderModule(pl.LightningModule):
