@@ -3,8 +3,10 @@
     .venv/bin/python benchmarks/ray_overhead.py                       # starts a private 2-CPU cluster
     .venv/bin/python benchmarks/ray_overhead.py --address HOST:6379    # or uses yours
 
-Both executors get the same slots (2) and one torch thread per run, and start cold (worker
-processes import torch in both). Reported per executor:
+Both executors get the same slots (2) and one torch thread per run. Each batch starts its executor
+afresh, as a sweep does: local spawns new worker processes, Ray reuses the idle workers its cluster
+keeps (Ray imported, torch not yet). The two alternate `--repeat` times and medians are reported.
+Per executor:
 - wall: the whole batch, start-up included; the difference divided by the runs is the overhead a
   sweep pays per run;
 - dispatch overhead: per run, the time the driver saw from start to record minus the run's own
@@ -77,6 +79,7 @@ def main() -> None:
     p.add_argument("--seeds", type=int, default=6)
     p.add_argument("--preset", default="smoke")
     p.add_argument("--slots", type=int, default=2)
+    p.add_argument("--repeat", type=int, default=2, help="alternate local and ray this many times; medians are reported")
     p.add_argument("--records", choices=["auto", "ship"], default="auto", help="ship: measure records sent back as tar bytes")
     p.add_argument("overrides", nargs="*", default=[])
     args = p.parse_args()
@@ -85,24 +88,28 @@ def main() -> None:
     from suite.executors.ray_cluster import RayExecutor
     from suite.executors.ray_local import local_cluster
 
-    rows = [measure("local", lambda res: LocalExecutor(args.slots, threads=1), args)]
-    print(f"local: {rows[-1]}", flush=True)
+    local_rows, ray_rows = [], []
     cluster = contextlib.nullcontext(args.address) if args.address else local_cluster(num_cpus=args.slots)
     with cluster as address:
-        make = lambda res: RayExecutor(address, res, cpus_per_run=1, max_in_flight=args.slots, records=args.records)  # noqa: E731
-        rows.append(measure(f"ray ({args.records})", make, args))
-        print(f"ray: {rows[-1]}", flush=True)
-
+        make_ray = lambda res: RayExecutor(address, res, cpus_per_run=1, max_in_flight=args.slots, records=args.records)  # noqa: E731
+        for _ in range(args.repeat):  # interleaved, so a change in the machine's load hits both alike
+            local_rows.append(measure("local", lambda res: LocalExecutor(args.slots, threads=1), args))
+            print(f"local: {local_rows[-1]}", flush=True)
+            ray_rows.append(measure(f"ray ({args.records})", make_ray, args))
+            print(f"ray: {ray_rows[-1]}", flush=True)
+    rows = local_rows + ray_rows
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end (other jobs on the machine inflate every time)")
     print(f"{'executor':<12} {'runs':>5} {'ok':>4} {'wall s':>8} {'runs/min':>9} {'dispatch median s':>18} {'mean s':>7}")
     for r in rows:
         print(
             f"{r['name']:<12} {r['runs']:>5} {r['ok']:>4} {r['wall']:>8.1f} {r['runs'] / r['wall'] * 60:>9.1f} {r['median']:>18.2f} {r['mean']:>7.2f}"
         )
-    local, ray = rows
-    per_run = (ray["wall"] - local["wall"]) * args.slots / max(1, ray["runs"])
-    print(f"\nRay overhead per run (batch wall difference × slots / runs): {per_run:+.2f} s")
-    print(f"Ray dispatch overhead per run (median, beyond the run itself): {ray['median'] - local['median']:+.2f} s vs local")
+    local_wall = statistics.median(r["wall"] for r in local_rows)
+    ray_wall = statistics.median(r["wall"] for r in ray_rows)
+    per_run = (ray_wall - local_wall) * args.slots / max(1, ray_rows[0]["runs"])
+    dispatch = statistics.median(r["median"] for r in ray_rows) - statistics.median(r["median"] for r in local_rows)
+    print(f"\nRay overhead per run (median batch wall difference × slots / runs): {per_run:+.2f} s")
+    print(f"Ray dispatch overhead per run (median, beyond the run's own wall_s): {dispatch:+.3f} s vs local")
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ def run_spec(spec: RunSpec) -> dict[str, Any]:
 # -- in the driver ---------------------------------------------------------------------------------
 
 
-def not_recorded(spec: RunSpec, error: str, wall_s: float = 0.0) -> dict[str, Any]:
+def not_recorded(spec: RunSpec, error: str, wall_s: float = 0.0, traceback: str | None = None) -> dict[str, Any]:
     """A stand-in for a run that failed before the runner could write anything (e.g. a plug-in failed to load)."""
     return {
         "task": spec.task,
@@ -202,6 +202,7 @@ def not_recorded(spec: RunSpec, error: str, wall_s: float = 0.0) -> dict[str, An
         "run_id": spec.run_id,
         "status": "failed",
         "error": error,
+        "traceback": traceback,
         "metrics": {},
         "primary_metric": "",
         "timing": {"wall_s": wall_s},

@@ -12,7 +12,7 @@ import torch
 
 from suite.config import resolve_config
 from suite.errors import UserError
-from suite.registry import get_registry
+from suite.registry import get_registry, resolve
 from tasks.classification import augment as aug
 from tasks.classification import data as cdata
 from tasks.classification import models, resnet
@@ -186,3 +186,17 @@ def test_subset_is_fixed_and_small():
     assert len(a.y_train) == len(a.y_val) == len(a.y_test) == 50
     np.testing.assert_array_equal(a.x_train, b.x_train)
     assert d.subset(0) is d
+
+
+def test_model_config_dataclasses_match_the_factories():
+    import dataclasses
+    import inspect
+
+    reg = get_registry()
+    for model in reg.models.values():
+        if model.families != ("classification",) or model.source != "builtin":
+            continue
+        params = inspect.signature(model.load()).parameters
+        fields = {f.name: f.default for f in dataclasses.fields(resolve(model.config))}
+        defaults = {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
+        assert fields == defaults, model.name

@@ -55,7 +55,7 @@ PLUGIN = textwrap.dedent(
 FAST = ["--preset", "smoke", "--wandb", "disabled", "max_epochs=1"]
 
 
-def bench(*args: str, **kw) -> subprocess.CompletedProcess:
+def run_bench(*args: str, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "WANDB_MODE": "disabled"}
     env.pop("BENCH_RESULTS", None)
     return subprocess.run([sys.executable, "-m", "suite.cli", *args], capture_output=True, text=True, env=env, timeout=240, **kw)
@@ -80,7 +80,7 @@ def test_crashing_runs_are_recorded_and_the_others_go_on(tmp_path):
     res = tmp_path / "res"
     # die last: the worker it kills is then not needed again, which saves one torch import (seconds)
     args = ["sweep", "digits_boom", "digits_mlp", "digits_die", "--plugin", str(plugin), "--workers", "2", "--results", str(res), *FAST]
-    proc = bench(*args)
+    proc = run_bench(*args)
     assert proc.returncode == 1, proc.stdout + proc.stderr  # failures are reported in the exit code
     by_task = {r["task"]: r for r in records(res).values()}
     assert set(by_task) == {"digits_boom", "digits_die", "digits_mlp"}
@@ -91,7 +91,7 @@ def test_crashing_runs_are_recorded_and_the_others_go_on(tmp_path):
     assert by_task["digits_die"]["status"] == "failed" and "SIGKILL" in by_task["digits_die"]["error"]
     assert "3 ran" in proc.stdout and "2 failed" in proc.stdout
 
-    again = bench(*args)  # failed runs count as done unless --retry-failed
+    again = run_bench(*args)  # failed runs count as done unless --retry-failed
     assert "0 ran · 3 cached" in again.stdout, again.stdout + again.stderr
 
 
@@ -156,7 +156,7 @@ def test_sigkill_and_ctrl_c_lose_nothing_and_the_sweep_resumes(tmp_path):
     assert len(killed) < len(done) < 4 and set(killed) <= set(done)
     assert not list(res.glob("*/.tmp-*")), "Ctrl-C removes the staging directory of the run it interrupted"
 
-    proc = bench(*args)
+    proc = run_bench(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{4 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
     after = records(res)
@@ -168,5 +168,5 @@ def test_sigkill_and_ctrl_c_lose_nothing_and_the_sweep_resumes(tmp_path):
 
 @pytest.mark.parametrize("bad", ["--workers 0"])
 def test_bad_workers_is_one_line(tmp_path, bad):
-    proc = bench("sweep", "digits_mlp", *bad.split(), "--results", str(tmp_path))
+    proc = run_bench("sweep", "digits_mlp", *bad.split(), "--results", str(tmp_path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--workers" in proc.stderr

@@ -24,7 +24,7 @@ def ray_address():
         yield address
 
 
-def bench(*args: str) -> subprocess.CompletedProcess:
+def run_bench(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WANDB_MODE": "disabled"}
     env.pop("BENCH_RESULTS", None)
     return subprocess.run([sys.executable, "-m", "suite.cli", *args], capture_output=True, text=True, env=env, timeout=300)
@@ -36,12 +36,12 @@ def test_smoke_sweep_on_a_ray_cluster_both_record_paths(ray_address, tmp_path):
     base += ["--preset", "smoke", "--wandb", "disabled", "max_epochs=1"]
 
     # Records shipped back as tar bytes and published by the driver.
-    shipped = bench(*base, "--seeds", "2", "--ray-records", "ship")
+    shipped = run_bench(*base, "--seeds", "2", "--ray-records", "ship")
     assert shipped.returncode == 0, shipped.stdout + shipped.stderr
     assert "2 ran · 0 cached" in shipped.stdout
 
     # Written by the worker straight into the shared results dir; the two above are skipped.
-    shared = bench(*base, "--seeds", "3")
+    shared = run_bench(*base, "--seeds", "3")
     assert shared.returncode == 0, shared.stdout + shared.stderr
     assert "1 ran · 2 cached" in shared.stdout
 

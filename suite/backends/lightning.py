@@ -49,14 +49,14 @@ class CurveLogger(pl.Callback):
         if trainer.sanity_checking:
             return
         for key, value in trainer.callback_metrics.items():
-            if key.startswith(("val/", "train/")):
+            if key.startswith("val/"):
                 self.ctx.log(key, float(value), step=trainer.current_epoch + 1)
 
     def on_train_epoch_end(self, trainer, pl_module) -> None:
-        if trainer.val_dataloaders is None:
-            for key, value in trainer.callback_metrics.items():
-                if key.startswith("train/"):
-                    self.ctx.log(key, float(value), step=trainer.current_epoch + 1)
+        # Runs after the epoch's validation loop, when the epoch-mean training metrics exist.
+        for key, value in trainer.callback_metrics.items():
+            if key.startswith("train/"):
+                self.ctx.log(key, float(value), step=trainer.current_epoch + 1)
 
 
 class EpochBar(pl.Callback):

@@ -100,15 +100,19 @@ class LocalExecutor:
 
     def events(self, specs: list[RunSpec]) -> Iterator[tuple[str, RunSpec, dict | None]]:
         queue = deque(replace(s, threads=self.threads) for s in specs)
-        while queue or any(w.spec for w in self._pool):
+        while queue or any(w.spec is not None for w in self._pool):
             while queue:
                 idle = next((w for w in self._pool if w.spec is None), None)
                 if idle is None and len(self._pool) < self.slots:
                     idle = self._spawn()
                 if idle is None:
                     break
+                try:
+                    idle.conn.send(queue[0])
+                except OSError:  # it died while idle (OOM killer, kill): replace it, the run was never started
+                    self._drop(idle)
+                    continue
                 idle.spec, idle.started = queue.popleft(), time.perf_counter()
-                idle.conn.send(idle.spec)
                 yield "start", idle.spec, None
             busy = [w for w in self._pool if w.spec is not None]
             for conn in wait([w.conn for w in busy]):
@@ -118,10 +122,7 @@ class LocalExecutor:
                 try:
                     msg = conn.recv()
                 except (EOFError, OSError):
-                    worker.proc.join(timeout=5)
-                    self._pool.remove(worker)
-                    conn.close()
-                    code = worker.proc.exitcode
+                    code = self._drop(worker)
                     why = f"worker process died with {signal_name(code)} during the run"
                     if code is not None and code < 0:  # killed by a signal: segfault, OOM killer, kill -9; the run's own doing
                         yield "done", spec, record_crash(spec, f"{why} (killed, or out of memory?)", wall)
@@ -131,7 +132,14 @@ class LocalExecutor:
                 if msg[0] == "record":
                     yield "done", spec, msg[1]
                 else:
-                    yield "done", spec, not_recorded(spec, msg[1], wall)
+                    yield "done", spec, not_recorded(spec, msg[1], wall, traceback=msg[2])
+
+    def _drop(self, worker: _Worker) -> int | None:
+        """Forget a dead worker; its exit code (negative: the signal that killed it)."""
+        worker.proc.join(timeout=5)
+        self._pool.remove(worker)
+        worker.conn.close()
+        return worker.proc.exitcode
 
     def close(self) -> None:
         """Stop every worker: idle ones are asked to leave, busy ones are interrupted (their staging is removed)."""

@@ -93,11 +93,12 @@ for name, target, description, reference, threshold, extra in [
 
 # -- models -------------------------------------------------------------------------------------
 
-_MODELS = [
-    ("logreg", "models:logreg", "multinomial logistic regression on the flattened input", {}, {}),
+_MODELS = [  # name, factory, its config dataclass in model_configs, description, required traits, presets
+    ("logreg", "models:logreg", "NoConfig", "multinomial logistic regression on the flattened input", {}, {}),
     (
         "mlp",
         "models:mlp",
+        "MLPConfig",
         "multilayer perceptron, `layers` hidden layers of `hidden` units (784-64-10 style)",
         {},
         {
@@ -105,13 +106,28 @@ _MODELS = [
             "digits/standard": {"hidden": 256, "dropout": 0.2},  # measured over 3 seeds: 97.2 % without shifts, 98.0 % with
         },
     ),
-    ("cnn", "models:cnn", "conv3 32 → pool → conv3 64 → pool → FC 128 → FC classes (1-D convolutions on signals)", {}, {}),
-    ("cnn_dropout", "models:cnn_dropout", "the PyTorch MNIST example: conv 32, conv 64, pool, dropout, FC 128, dropout", {}, {}),
-    ("lenet5", "models:lenet5", "LeNet-5 (LeCun 1998): conv5 6, pool, conv5 16, pool, FC 120, FC 84, tanh", IMAGE, {}),
-    ("bigru", "models:gru", "bidirectional GRU over the signal, one linear layer on all its outputs (MNIST-1D paper)", SIGNAL, {}),
+    ("cnn", "models:cnn", "CNNConfig", "conv3 32 → pool → conv3 64 → pool → FC 128 → FC classes (1-D convolutions on signals)", {}, {}),
+    (
+        "cnn_dropout",
+        "models:cnn_dropout",
+        "CNNDropoutConfig",
+        "the PyTorch MNIST example: conv 32, conv 64, pool, dropout, FC 128, dropout",
+        {},
+        {},
+    ),
+    ("lenet5", "models:lenet5", "NoConfig", "LeNet-5 (LeCun 1998): conv5 6, pool, conv5 16, pool, FC 120, FC 84, tanh", IMAGE, {}),
+    (
+        "bigru",
+        "models:gru",
+        "GRUConfig",
+        "bidirectional GRU over the signal, one linear layer on all its outputs (MNIST-1D paper)",
+        SIGNAL,
+        {},
+    ),
     (
         "resnet",
         "resnet:resnet",
+        "ResNetConfig",
         "CIFAR ResNet-20 (He et al. 2016): 3 stages of `blocks` basic blocks, widths 16/32/64",
         IMAGE,
         {
@@ -121,7 +137,15 @@ _MODELS = [
         },
     ),
 ]
-for name, target, description, requires, presets in _MODELS:
+for name, target, config, description, requires, presets in _MODELS:
     REGISTRY.add_model(
-        ModelSpec(name=name, families=(FAMILY,), target=f"{_HERE}.{target}", description=description, requires=requires, presets=presets)
+        ModelSpec(
+            name=name,
+            families=(FAMILY,),
+            target=f"{_HERE}.{target}",
+            config=f"{_HERE}.model_configs:{config}",
+            description=description,
+            requires=requires,
+            presets=presets,
+        )
     )
