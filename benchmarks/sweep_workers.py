@@ -1,13 +1,15 @@
 """Throughput of the local executor with 1 and with 2 workers on the same batch of small runs.
 
-    .venv/bin/python benchmarks/sweep_workers.py                 # 8 smoke runs: digits_mlp and cartpole_dqn × 4 seeds
-    .venv/bin/python benchmarks/sweep_workers.py --seeds 6 --tasks cartpole_dqn
+    .venv/bin/python benchmarks/sweep_workers.py             # 8 runs: digits_mlp and cartpole_dqn × 4 seeds, a few s each
+    .venv/bin/python benchmarks/sweep_workers.py --plain     # the bare smoke preset (sub-second runs)
+    .venv/bin/python benchmarks/sweep_workers.py --threads 1 # one torch thread per worker in both settings
 
-Each setting starts from an empty results directory and pays its own worker start-up (torch and
-Lightning imports), since a user's sweep does too. With K workers each run gets cores // K torch
-threads, so both settings use the whole machine; the target on 2 cores is a ratio ≥ 1.7×.
-`--threads 1` gives every worker one thread instead, which isolates the gain of running in parallel
-from the (small) gain of a second torch thread on these tiny models.
+Each setting starts from an empty results directory and pays its own worker start-up, since a user's
+sweep does too. That start-up (importing torch, Lightning, SB3, loading data: ~5 CPU-seconds per
+worker on this machine) is paid by every worker, so runs must be longer than it for parallelism to
+pay: the smoke preset is lengthened a little per task (EXTRA below) to runs of a few seconds.
+With K workers each run gets cores // K torch threads, so both settings use the whole machine;
+the target on 2 cores is a ratio ≥ 1.7×. Settings alternate `--repeat` times; medians are reported.
 Timings are wall-clock: on a machine shared with other jobs they are noisy, run it when quiet.
 """
 
@@ -23,15 +25,23 @@ from pathlib import Path
 os.environ.setdefault("WANDB_MODE", "disabled")  # measure the executor, not wandb's file writes
 
 
-def batch(tasks: list[str], seeds: int, preset: str, results: Path, overrides: list[str]):
+# Per task: smoke preset plus these, so one run lasts a few seconds rather than a fraction of one.
+EXTRA = {"digits_mlp": ["max_steps=-1", "max_epochs=10"], "cartpole_dqn": ["n_timesteps=4000"]}
+
+
+def batch(tasks: list[str], seeds: int, preset: str, results: Path, overrides: list[str], extra: bool = True):
+    """Seed-major specs; every task gets `overrides` plus its own EXTRA keys."""
     from suite.config import resolve_config
     from suite.registry import get_registry
     from suite.sweep import expand
 
     reg = get_registry()
-    todo = reg.expand(tasks)
-    configs = {t.id: resolve_config(t, preset, overrides) for t in todo}
-    return expand(todo, configs, list(range(seeds)), preset=preset, results=results, overrides=overrides, wandb_mode="disabled")
+    per_task = []
+    for task in reg.expand(tasks):
+        keys = [*overrides, *(EXTRA.get(task.id, []) if extra else [])]
+        cfg = {task.id: resolve_config(task, preset, keys)}
+        per_task.append(expand([task], cfg, list(range(seeds)), preset=preset, results=results, overrides=keys, wandb_mode="disabled"))
+    return [spec for row in zip(*per_task) for spec in row]
 
 
 def timed(workers: int, args) -> tuple[float, list[dict]]:
@@ -40,7 +50,7 @@ def timed(workers: int, args) -> tuple[float, list[dict]]:
     from suite.sweep import cores, drive
 
     with tempfile.TemporaryDirectory(prefix=f"bench-sweep-{workers}w-") as tmp:
-        specs = batch(args.tasks, args.seeds, args.preset, Path(tmp), args.overrides)
+        specs = batch(args.tasks, args.seeds, args.preset, Path(tmp), args.overrides, extra=not getattr(args, "plain", False))
         t0 = time.perf_counter()
         threads = args.threads or max(1, cores() // workers)  # the executor's own rule unless --threads
         out = drive(specs, lambda todo: LocalExecutor(workers, threads=threads), Display(len(specs), live=False))
@@ -53,6 +63,7 @@ def main() -> None:
     p.add_argument("--seeds", type=int, default=4)
     p.add_argument("--preset", default="smoke")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--plain", action="store_true", help="the smoke preset as is, without EXTRA")
     p.add_argument("--repeat", type=int, default=3, help="rounds over the settings; medians are reported")
     p.add_argument("--threads", type=int, default=None, help="torch threads per worker; default cores // workers, as `bench sweep`")
     p.add_argument("overrides", nargs="*", default=[])

@@ -131,6 +131,15 @@ def test_cartpole_dqn_standard_equals_references():
     assert (a2c.n_envs, a2c.n_timesteps, a2c.ent_coef, a2c.learning_rate) == (8, 500_000, 0.0, 7e-4)
 
 
+def test_cartpole_dqn_stable_preset_is_the_zoo_preset_with_two_changes():
+    task = REG.task("cartpole_dqn")
+    zoo, stable = resolve_config(task, "standard"), resolve_config(task, "stable")
+    changed = {k: (v, getattr(stable, k)) for k, v in vars(zoo).items() if getattr(stable, k) != v}
+    assert changed == {"learning_rate": (2.3e-3, "lin_1e-3"), "batch_size": (64, 128)}
+    with pytest.raises(UserError, match="preset"):
+        resolve_config(REG.task("acrobot_dqn"), "stable")
+
+
 def test_evaluation_is_deterministic(tmp_path):
     """Two evaluations of the same (untrained, so varied) policy in a row give identical returns:
     the eval env is reseeded each time, so a score does not depend on earlier evaluations."""
