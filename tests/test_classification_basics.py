@@ -155,7 +155,7 @@ def test_schedule_horizon_counts_steps():
 def test_presets_resolve_to_the_mnist1d_recipe():
     cfg = task_config("mnist1d_mlp", preset="standard")
     assert (cfg.lr, cfg.batch_size, cfg.max_steps, cfg.restore) == (0.01, 100, 8000, "last")
-    assert (cfg.hidden, cfg.layers) == (100, 2)
+    assert (cfg.hidden, cfg.layers) == (256, 2)
     assert task_config("cifar10_resnet", preset="standard").optimizer == "sgd"
     assert task_config("mnist_cnn").subset > 0  # smoke on big data uses a slice
 

@@ -421,7 +421,7 @@ STABLE: dict[str, dict[str, dict[str, Any]]] = {
         #   zoo preset                               18.7, 500, 500, 191.5, 500   (3/5 >= 475; curves oscillate
         #                                            between 500 and <200 all through training)
         #   learning_rate=lin_2.3e-3                 500, 183.4, 174.4, 500, 454.4 (2/5: decay alone does not help)
-        #   learning_rate=lin_1e-3 batch_size=128    500, 500, 500, 500, and seed 4 in the closing note of issue 6
+        #   learning_rate=lin_1e-3 batch_size=128    500, 500, 500, 500, 500   (5/5)
         # It learns later (first 500 at 30k-45k steps instead of 5k-40k) but then stays there.
         "cartpole/stable": {**_DQN_CARTPOLE, "learning_rate": "lin_1e-3", "batch_size": 128},
     },
