@@ -124,7 +124,9 @@ class Registry:
     def __init__(self) -> None:
         self.families: dict[str, Family] = {}
         self.problems: dict[str, ProblemSpec] = {}
-        self.models: dict[str, ModelSpec] = {}
+        # One name may serve disjoint families (a `gru` classifier and a `gru` forecaster): the
+        # problem in a task id says which one is meant.
+        self.models: dict[str, list[ModelSpec]] = {}
         self.suites: dict[str, Any] = {}  # name -> list of task ids, or "module:attr" callable returning one
         self._builtins_loaded = False
         self._plugins_loaded: set[str] = set()
@@ -150,8 +152,16 @@ class Registry:
         for fam in model.families:
             if fam not in FAMILIES_BUILTIN and fam not in self.families:
                 raise did_you_mean(fam, FAMILIES_BUILTIN, "family")
-        self._add(self.models, "model", model.name, model)
+        for other in self.models.get(model.name, []):
+            if set(other.families) & set(model.families):
+                raise UserError(
+                    f"duplicate model name {model.name!r} in family {'/'.join(other.families)}: already registered from {other.source}"
+                )
+        self.models.setdefault(model.name, []).append(model)
         return model
+
+    def all_models(self) -> list[ModelSpec]:
+        return [m for specs in self.models.values() for m in specs]
 
     def add_suite(self, name: str, tasks: Any) -> None:
         self._add(self.suites, "suite", name, tasks)
@@ -220,17 +230,23 @@ class Registry:
             raise did_you_mean(name, self.problems, "problem")
         return self.problems[name]
 
-    def model(self, name: str) -> ModelSpec:
+    def model(self, name: str, family: str | None = None) -> ModelSpec:
+        """The model called `name` (of `family`, when one name serves several families)."""
         if name not in self.models:
             raise did_you_mean(name, self.models, "model")
-        return self.models[name]
+        specs = [m for m in self.models[name] if family is None or family in m.families]
+        if not specs:
+            raise UserError(
+                f"model {name!r} has no {family} variant; it serves {', '.join(f for m in self.models[name] for f in m.families)}"
+            )
+        return specs[0]
 
     def tasks(self, family: str | None = None, problem: str | None = None, model: str | None = None) -> list[Task]:
         out = []
         for p in self.problems.values():
             if problem and p.name != problem:
                 continue
-            for m in self.models.values():
+            for m in self.all_models():
                 if model and m.name != model:
                     continue
                 if m.supports(p) is None:
@@ -245,11 +261,12 @@ class Registry:
         for i in range(1, len(parts)):
             pname, mname = "_".join(parts[:i]), "_".join(parts[i:])
             if pname in self.problems and mname in self.models:
-                p, m = self.problems[pname], self.models[mname]
-                why = m.supports(p)
-                if why:
-                    raise UserError(f"task {task_id!r} does not exist: {why}")
-                return Task(p, m)
+                p, specs = self.problems[pname], self.models[mname]
+                reasons = [m.supports(p) for m in specs]
+                for m, why in zip(specs, reasons):
+                    if why is None:
+                        return Task(p, m)
+                raise UserError(f"task {task_id!r} does not exist: {'; '.join(reasons)}")
         raise did_you_mean(task_id, [t.id for t in self.tasks()], "task")
 
     def suite(self, name: str) -> list[str]:

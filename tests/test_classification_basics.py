@@ -25,7 +25,7 @@ FACTORIES = {
     "cnn": (models.cnn, [SIGNAL, DIGITS, MNIST, CIFAR]),
     "cnn_dropout": (models.cnn_dropout, [SIGNAL, DIGITS, MNIST, CIFAR]),
     "lenet5": (models.lenet5, [DIGITS, MNIST, CIFAR]),
-    "bigru": (models.gru, [SIGNAL]),
+    "gru": (models.gru, [SIGNAL]),
     "resnet": (resnet.resnet, [DIGITS, MNIST, CIFAR]),
 }
 CASES = [(name, shape) for name, (_, shapes) in FACTORIES.items() for shape in shapes]
@@ -193,7 +193,7 @@ def test_model_config_dataclasses_match_the_factories():
     import inspect
 
     reg = get_registry()
-    for model in reg.models.values():
+    for model in reg.all_models():
         if model.families != ("classification",) or model.source != "builtin":
             continue
         params = inspect.signature(model.load()).parameters

@@ -18,8 +18,8 @@ TASKS = sorted(t.id for t in get_registry().tasks(family=FAMILY) if not t.proble
 def test_the_catalog():
     reg = get_registry()
     ids = {t.id for t in reg.tasks(family=FAMILY)}
-    assert {"digits_mlp", "digits_cnn", "mnist1d_logreg", "mnist1d_mlp", "mnist1d_cnn", "mnist1d_bigru", "cifar10_resnet"} <= ids
-    assert "digits_bigru" not in ids and "mnist1d_lenet5" not in ids and "mnist1d_resnet" not in ids  # signal vs image
+    assert {"digits_mlp", "digits_cnn", "mnist1d_logreg", "mnist1d_mlp", "mnist1d_cnn", "mnist1d_gru", "cifar10_resnet"} <= ids
+    assert "digits_gru" not in ids and "mnist1d_lenet5" not in ids and "mnist1d_resnet" not in ids  # signal vs image
     assert {"digits", "mnist1d"} == {t.split("_")[0] for t in TASKS}
     for name in ("mnist", "fashion_mnist", "cifar10"):
         assert reg.problem(name).traits["optional"] is True

@@ -19,7 +19,7 @@ from suite.registry import get_registry
 from suite.runner import set_threads
 from tasks.forecasting import DEEP, SEASONAL_NAIVE_MASE, baselines, data, metrics, protocol, runner
 
-MODELS = sorted(m.name for m in get_registry().models.values() if "forecasting" in m.families)
+MODELS = sorted(m.name for m in get_registry().all_models() if "forecasting" in m.families)
 
 
 def test_backtest_hands_each_model_a_copy_of_the_past_only():

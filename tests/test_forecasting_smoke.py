@@ -18,7 +18,7 @@ TASKS = sorted(t.id for t in get_registry().tasks(family="forecasting"))
 def test_every_model_forms_a_task_with_every_problem():
     reg = get_registry()
     problems = [p for p in reg.problems.values() if "forecasting" in p.families]
-    models = [m for m in reg.models.values() if "forecasting" in m.families]
+    models = [m for m in reg.all_models() if "forecasting" in m.families]
     assert len(problems) >= 4 and len(models) >= 8
     assert len(TASKS) == len(problems) * len(models)
 

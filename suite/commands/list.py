@@ -29,7 +29,7 @@ def main(args: argparse.Namespace) -> int:
             if not args.family or args.family in p.families:
                 print(f"{p.name:24} {'/'.join(p.families):28} {p.description}")
     elif args.what == "models":
-        for m in sorted(reg.models.values(), key=lambda m: m.name):
+        for m in sorted(reg.all_models(), key=lambda m: (m.name, m.families)):
             if not args.family or args.family in m.families:
                 print(f"{m.name:24} {'/'.join(m.families):28} {m.description}")
     elif args.what == "suites":

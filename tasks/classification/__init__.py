@@ -119,7 +119,7 @@ _MODELS = [  # name, factory, its config dataclass in model_configs, description
     ),
     ("lenet5", "models:lenet5", "NoConfig", "LeNet-5 (LeCun 1998): conv5 6, pool, conv5 16, pool, FC 120, FC 84, tanh", IMAGE, {}),
     (
-        "bigru",
+        "gru",
         "models:gru",
         "GRUConfig",
         "bidirectional GRU over the signal, one linear layer on all its outputs (MNIST-1D paper)",

@@ -51,7 +51,7 @@ for _name, _desc in _PROBLEMS.items():
     )
 
 # smoke: tiny networks so the 16 deep smoke tasks cost a Trainer start-up each, not real training
-_TINY = {"lstm": {"hidden": 16, "layers": 1}, "rnn_gru": {"hidden": 16, "layers": 1}, "window_mlp": {"hidden": 32}}
+_TINY = {"lstm": {"hidden": 16, "layers": 1}, "gru": {"hidden": 16, "layers": 1}, "mlp": {"hidden": 32}}
 _TINY["nbeats"] = {"width": 32, "blocks": 2, "layers": 2}
 _MODELS = {
     "naive": ("baselines", "baseline: repeat the last value"),
@@ -60,8 +60,8 @@ _MODELS = {
     "ets": ("baselines", "baseline: Holt-Winters ETS (statsmodels), additive damped trend + additive season"),
     "arima": ("baselines", "baseline: seasonal ARIMA (statsmodels SARIMAX), (1,0,0)(0,1,1)m + constant; AR(3) on sunspots"),
     "lstm": ("models", "2-layer LSTM (64), last hidden state → H outputs at once"),
-    "rnn_gru": ("models", "2-layer GRU (64) (named so: `gru` is a classifier), last hidden state → H outputs at once"),
-    "window_mlp": ("models", "MLP on the input window (named so: `mlp` is the classifier), 2 hidden layers of 128 → H outputs"),
+    "gru": ("models", "2-layer GRU (64), last hidden state → H outputs at once"),
+    "mlp": ("models", "MLP on the input window, 2 hidden layers of 128 → H outputs"),
     "nbeats": ("models", "N-BEATS generic: 3 residual blocks of 4 FC layers (128) with backcast/forecast heads"),
 }
 # ARIMA orders per problem: seasonal differencing at the 11-year cycle makes no sense for sunspots,

@@ -29,12 +29,12 @@ def lstm(window: int, horizon: int, hidden: int = 64, layers: int = 2, dropout: 
     return RNNForecaster(nn.LSTM, window, horizon, hidden, layers, dropout)
 
 
-def rnn_gru(window: int, horizon: int, hidden: int = 64, layers: int = 2, dropout: float = 0.0) -> nn.Module:
+def gru(window: int, horizon: int, hidden: int = 64, layers: int = 2, dropout: float = 0.0) -> nn.Module:
     """Like `lstm` with GRU cells (fewer gates, often as good on short series)."""
     return RNNForecaster(nn.GRU, window, horizon, hidden, layers, dropout)
 
 
-def window_mlp(window: int, horizon: int, hidden: int = 128, layers: int = 2, dropout: float = 0.1) -> nn.Module:
+def mlp(window: int, horizon: int, hidden: int = 128, layers: int = 2, dropout: float = 0.1) -> nn.Module:
     """Window in, horizon out through `layers` hidden ReLU layers: the strong simple deep baseline."""
     dims = [window] + [hidden] * layers
     body: list[nn.Module] = []
