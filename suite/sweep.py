@@ -324,6 +324,10 @@ def drive(specs: list[RunSpec], make_executor, display) -> Outcome:
     finally:
         if executor is not None:
             executor.close()
+            # A worker stopped mid-run may not have unwound (Lightning's own interrupt handling, or the
+            # kill after the grace period): its processes are gone now, so its staging dirs are stale.
+            for results in {Path(s.results) for s in todo}:
+                store.clean_stale(results)
         display.stop()
     not_started = sum(1 for s in todo if s.run_id not in seen)
     return Outcome(records, interrupted, not_started if interrupted else 0, time.perf_counter() - t0)

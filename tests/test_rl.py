@@ -63,6 +63,13 @@ def test_classic_control_and_box2d_pairs_all_have_zoo_presets():
     assert groups == {"classic-control", "box2d"}
 
 
+def test_every_zoo_preset_sets_its_budget():
+    """A zoo entry without n_timesteps would silently train for the RLConfig default."""
+    from tasks.rl.presets import ZOO
+
+    assert [(a, p) for a, table in ZOO.items() for p, v in table.items() if "n_timesteps" not in v] == []
+
+
 def test_linear_schedule_parsing():
     from tasks.rl.schedules import LinearSchedule, parse_schedule
 

@@ -339,9 +339,9 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
     # hyperparams/td3.yml (its Pendulum-v0 entry is used for Pendulum-v1); no MuJoCo entry there.
     "td3": {
         "mountaincar_continuous": {"n_timesteps": 300_000, "noise_type": "ornstein-uhlenbeck", "noise_std": 0.5},
-        **dict.fromkeys(
-            ("pendulum", "lunarlander_continuous"),
-            {
+        **{
+            name: {
+                "n_timesteps": steps,
                 "gamma": 0.98,
                 "buffer_size": 200_000,
                 "learning_starts": 10_000,
@@ -352,8 +352,9 @@ ZOO: dict[str, dict[str, dict[str, Any]]] = {
                 "train_freq_unit": "episode",
                 "learning_rate": 1e-3,
                 "net_arch": [400, 300],
-            },
-        ),
+            }
+            for name, steps in (("pendulum", 20_000), ("lunarlander_continuous", 300_000))
+        },
     },
     # sb3-contrib's TRPO, hyperparams/trpo.yml
     "trpo": {
