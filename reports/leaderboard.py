@@ -21,6 +21,15 @@ def entry_label(runs: pd.DataFrame) -> pd.Series:
     return runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].astype(str).str[:6])
 
 
+def model_label(runs: pd.DataFrame) -> pd.Series:
+    """A model name serving disjoint families (the `mlp` classifier, the `mlp` forecaster) is two models:
+    `mlp (classification)` and `mlp (forecasting)`. One model ranked in two families (the VAE) stays one."""
+    fams = runs["families"] if "families" in runs else runs["family"]
+    key = fams.map(lambda f: "/".join(f) if isinstance(f, (list, tuple, np.ndarray)) else str(f))
+    n = key.groupby(runs["model"]).transform("nunique")
+    return runs["model"].where(n <= 1, runs["model"] + " (" + key.str.split("/").str[0] + ")")
+
+
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     """Columns computed from the flat run rows: `entry`, normalised score `norm`, time-to-target `ttt_s`."""
     if runs.empty or "norm" in runs:
@@ -32,7 +41,7 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         runs["norm"] = ((runs["score"] - rnd) / (ref - rnd)).where(ref != rnd)
     n_cfg = runs.groupby(["problem", "family", "preset", "model"])["config_hash"].transform("nunique")
-    runs["entry"] = runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].astype(str).str[:6])
+    runs["entry"] = model_label(runs).where(n_cfg <= 1, model_label(runs) + "@" + runs["config_hash"].astype(str).str[:6])
     runs["ttt_s"] = time_to_target(runs)
     return runs
 
