@@ -61,12 +61,10 @@ def select_tasks(reg, model: str, problems: list[str]) -> list:
 def main(args: argparse.Namespace) -> int:
     from reports.compare import head_to_head, print_head_to_head
     from reports.records import load_with_baseline
-    from suite import store
-    from suite.commands.run import describe, parse_seeds, plan
+    from suite.commands.run import parse_seeds, plan, run_inline
     from suite.config import config_hash
     from suite.errors import did_you_mean
     from suite.registry import get_registry
-    from suite.runner import execute
 
     reg = get_registry(getattr(args, "plugin", []))
     if isinstance(args.seeds, str):
@@ -83,22 +81,7 @@ def main(args: argparse.Namespace) -> int:
     hashes = {t.id: config_hash(t.id, args.preset, configs[t.id]) for t in tasks}
     failed = 0
     if args.run:
-        store.clean_stale(results)
-        for task in tasks:
-            for seed in args.seeds:
-                rec = execute(
-                    task,
-                    configs[task.id],
-                    preset=args.preset,
-                    seed=seed,
-                    results=results,
-                    device=args.device,
-                    wandb_mode=args.wandb,
-                    force=args.force,
-                    progress=args.progress,
-                )
-                print(describe(rec), flush=True)
-                failed += rec["status"] == "failed"
+        failed = sum(rec["status"] == "failed" for rec in run_inline(args, tasks, configs, results))
 
     runs = load_with_baseline(results, use_baseline=args.baseline)
     if runs.empty:

@@ -90,14 +90,25 @@ def describe(rec: dict) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from suite import store
-    from suite.runner import execute
 
     if getattr(args, "workers", 1) != 1:  # parallel runs go through the sweep's local executor
         from suite.commands.sweep import run_parallel
 
         return run_parallel(args)
     tasks, configs, results = plan(args)
+    records = run_inline(args, tasks, configs, results)
+    show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
+    failed = [r for r in records if r["status"] == "failed"]
+    if failed:
+        print(f"bench: {len(failed)} run(s) failed; see `bench show {failed[0]['task']}`", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_inline(args: argparse.Namespace, tasks, configs, results) -> list[dict]:
+    """Every task × seed one after the other in this process, a line per run as it finishes."""
+    from suite import store
+    from suite.runner import execute
+
     store.clean_stale(results)
     records = []
     for task in tasks:
@@ -115,11 +126,7 @@ def main(args: argparse.Namespace) -> int:
             )
             print(describe(rec), flush=True)
             records.append(rec)
-    show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
-    failed = [r for r in records if r["status"] == "failed"]
-    if failed:
-        print(f"bench: {len(failed)} run(s) failed; see `bench show {failed[0]['task']}`", file=sys.stderr)
-    return 1 if failed else 0
+    return records
 
 
 def show_leaderboard(results, problems: set[str], preset: str) -> None:
