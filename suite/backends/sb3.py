@@ -10,6 +10,7 @@ evaluation is skipped when it would take evaluation time above `eval_budget` × 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -140,6 +141,9 @@ def record_gif(
     import imageio.v2 as imageio
     from PIL import Image
 
+    # Off-screen rendering: pygame/SDL need no display or audio (and stop printing XDG_RUNTIME_DIR errors).
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     train_env = model.get_env()
     env = make_envs(env_id, 1, seed, {**(env_kwargs or {}), "render_mode": "rgb_array"}, wrapper, None, frame_stack=frame_stack)
     obs = env.reset()
