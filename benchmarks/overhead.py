@@ -90,7 +90,10 @@ def suite_run(task_id: str, overrides: list[str]) -> float:
 
 
 PAIRS = {
-    "lightning": (bare_lightning_equivalent, lambda: suite_run("digits_mlp", [f"max_epochs={EPOCHS}", "early_stopping_patience=0", "augment=false"])),
+    "lightning": (
+        bare_lightning_equivalent,
+        lambda: suite_run("digits_mlp", [f"max_epochs={EPOCHS}", "early_stopping_patience=0", "augment=false"]),
+    ),
     "sb3": (bare_sb3, lambda: suite_run("cartpole_dqn", [f"n_timesteps={STEPS}", "record_video=false"])),
 }
 
