@@ -15,12 +15,6 @@ from reports import stats
 from reports.curves import time_to_target
 
 
-def entry_label(runs: pd.DataFrame) -> pd.Series:
-    """A model run under several configs (overrides) is one entry per config: `mlp`, `mlp@1a2b3c`."""
-    n_cfg = runs.groupby("model")["config_hash"].transform("nunique")
-    return runs["model"].where(n_cfg <= 1, runs["model"] + "@" + runs["config_hash"].astype(str).str[:6])
-
-
 def model_label(runs: pd.DataFrame) -> pd.Series:
     """A model name serving disjoint families (the `mlp` classifier, the `mlp` forecaster) is two models:
     `mlp (classification)` and `mlp (forecasting)`. One model ranked in two families (the VAE) stays one."""

@@ -29,7 +29,7 @@ def choose_mode(requested: str | None) -> str:
     if requested:
         return requested
     env = os.environ.get("WANDB_MODE")
-    if env in ("online", "offline", "disabled"):
+    if env in MODES:
         return env
     if env == "dryrun":
         return "offline"

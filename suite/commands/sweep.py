@@ -7,6 +7,7 @@ import sys
 
 from suite.commands.run import add_run_options, plan, show_leaderboard
 from suite.errors import UserError
+from suite.executors import EXECUTORS
 
 DESCRIPTION = """\
 Run every task of each SUITE (or each TASK) for each seed, several at once. A run whose record exists is
@@ -40,7 +41,7 @@ def add(sub, common) -> None:
 
 
 def add_parallel_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--executor", choices=["local", "ray"], default="local", help="local processes (default) or a Ray cluster")
+    p.add_argument("--executor", choices=EXECUTORS, default="local", help="local processes (default) or a Ray cluster")
     p.add_argument(
         "--workers",
         type=int,

@@ -15,7 +15,6 @@ from torch import nn
 
 CONV = {1: nn.Conv1d, 2: nn.Conv2d}
 MAXPOOL = {1: nn.MaxPool1d, 2: nn.MaxPool2d}
-AVGPOOL = {1: nn.AvgPool1d, 2: nn.AvgPool2d}
 
 
 def layout(input_shape: tuple[int, ...]) -> tuple[int, int]:
