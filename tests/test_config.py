@@ -11,25 +11,6 @@ from suite.errors import UserError
 from suite.registry import get_registry
 
 
-def test_standard_preset_carries_the_zoo_dqn_cartpole_numbers():
-    cfg = resolve_config(get_registry().task("cartpole_dqn"), "standard")
-    zoo = dict(
-        n_timesteps=50_000,
-        learning_rate=2.3e-3,
-        batch_size=64,
-        buffer_size=100_000,
-        learning_starts=1000,
-        gamma=0.99,
-        target_update_interval=10,
-        train_freq=256,
-        gradient_steps=128,
-        exploration_fraction=0.16,
-        exploration_final_eps=0.04,
-    )
-    assert {k: getattr(cfg, k) for k in zoo} == zoo
-    assert list(cfg.net_arch) == [256, 256]
-
-
 def test_overrides_are_typed():
     task = get_registry().task("digits_mlp")
     cfg = resolve_config(task, "smoke", ["lr=0.01", "hidden=128", "optimizer=sgd", "max_epochs=3"])
