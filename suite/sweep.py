@@ -121,6 +121,38 @@ def expand(
     return specs
 
 
+def past_durations(dirs: Iterable[Path], tasks: Iterable[str], preset: str) -> dict[str, float]:
+    """Median wall seconds of finished runs per task at `preset`, from earlier records in `dirs`."""
+    import statistics
+
+    seen: dict[str, list[float]] = {}
+    for task in set(tasks):
+        for d in dirs:
+            for rec in store.iter_records(Path(d), task):
+                wall = (rec.get("timing") or {}).get("wall_s")
+                if rec.get("preset") == preset and rec.get("status") == "ok" and wall:
+                    seen.setdefault(task, []).append(float(wall))
+    return {task: statistics.median(walls) for task, walls in seen.items()}
+
+
+def longest_first(specs: list[RunSpec], durations: dict[str, float]) -> list[RunSpec]:
+    """Within each seed, tasks that took longest before start first; tasks never timed start before them.
+
+    With K workers the sweep ends when its last run does: starting the long runs first keeps a
+    20-minute run from starting when the others are done (LPT scheduling). Seeds stay in order, so the
+    first part of a sweep still gives every task one seed. The order never changes what is computed.
+    """
+    by_seed: dict[int, list[RunSpec]] = {}
+    for spec in specs:
+        by_seed.setdefault(spec.seed, []).append(spec)
+    unknown = float("inf")  # an untimed task may be long: do not leave it to the end
+    return [
+        spec
+        for seed_specs in by_seed.values()
+        for spec in sorted(seed_specs, key=lambda s: -durations.get(s.task, unknown))  # stable: ties keep registry order
+    ]
+
+
 def existing(spec: RunSpec) -> dict | None:
     """The record that makes `spec` already done, marked cached; None when it must run."""
     if spec.force:

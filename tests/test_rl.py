@@ -190,13 +190,32 @@ def test_no_zoo_preset_warns_and_video_is_recorded(tmp_path, monkeypatch):
     assert frames[0].shape[1] == 300  # 600-pixel CartPole frames at half size
 
 
-@pytest.mark.parametrize(("problem", "module"), [("hopper", "mujoco"), ("pong", "ale_py")])
-def test_optional_problem_without_extra_is_a_user_error(problem, module):
-    if importlib.util.find_spec(module):
-        pytest.skip(f"{module} is installed")
+@pytest.mark.parametrize(("problem", "module"), [("hopper", "mujoco"), ("pong", "ale_py"), ("breakout", "cv2")])
+def test_optional_problem_without_extra_is_a_user_error(problem, module, monkeypatch):
+    monkeypatch.setitem(sys.modules, module, None)  # what `import module` meets when it is not installed
     assert REG.problem(problem).traits["optional"] is True
     with pytest.raises(UserError, match=r"benchsuite\[(mujoco|atari)\]"):
         REG.problem(problem).load()()
+
+
+# The extras are in the dev install, so CI runs these; a user without them skips.
+@pytest.mark.parametrize(("task_id", "module"), [("hopper_sac", "mujoco"), ("halfcheetah_ppo", "mujoco"), ("pong_dqn", "ale_py")])
+def test_optional_problems_smoke(task_id, module, tmp_path):
+    if not importlib.util.find_spec(module):
+        pytest.skip(f"{module} is not installed (pip install 'benchsuite[mujoco,atari]')")
+    rec = run_smoke(task_id, tmp_path)
+    assert rec["status"] == "ok", rec["error"]
+    assert math.isfinite(rec["metrics"]["eval/mean_return"]) and rec["warnings"] == []
+    # Smoke caps episodes (a whole HalfCheetah or Pong episode would cost more than the training).
+    cap = rec["config"]["max_episode_steps"]
+    assert cap > 0 and rec["resources"]["throughput"] > 0
+
+
+def test_max_episode_steps_caps_training_and_evaluation_episodes(tmp_path):
+    # CartPole pays 1 per step and cannot fall in fewer than ~8 steps: a 5-step cap shows as a return of 5.
+    rec = run_smoke("cartpole_ppo", tmp_path, {"max_episode_steps": 5})
+    assert rec["status"] == "ok", rec["error"]
+    assert rec["metrics"]["eval/mean_return"] == 5.0
 
 
 def test_catalog_does_not_import_torch():

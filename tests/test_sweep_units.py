@@ -15,7 +15,7 @@ from suite import store
 from suite.errors import UserError
 from suite.executors.progress import Display
 from suite.registry import ProblemSpec, get_registry
-from suite.sweep import RunSpec, drive, existing, expand, record_crash
+from suite.sweep import RunSpec, drive, existing, expand, longest_first, past_durations, record_crash
 
 
 @pytest.fixture
@@ -62,10 +62,30 @@ def test_expand_is_seed_major_with_the_runners_run_ids(reg, tmp_path):
     assert specs[0].rerun == () and _specs(reg, tmp_path, retry_failed=True)[0].rerun == ("failed", "diverged")
 
 
-def _fake_record(tmp_path: Path, spec: RunSpec, status: str) -> None:
+def _fake_record(tmp_path: Path, spec: RunSpec, status: str, **extra) -> None:
     rdir = store.run_path(tmp_path, spec.task, spec.run_id)
     rdir.mkdir(parents=True)
-    (rdir / store.RESULT_FILE).write_text(json.dumps({"task": spec.task, "seed": spec.seed, "run_id": spec.run_id, "status": status}))
+    rec = {"task": spec.task, "seed": spec.seed, "run_id": spec.run_id, "status": status, **extra}
+    (rdir / store.RESULT_FILE).write_text(json.dumps(rec))
+
+
+def test_long_tasks_start_first_within_each_seed(reg, tmp_path):
+    specs = _specs(reg, tmp_path, seeds=(0, 1, 2))  # digits_mlp, cartpole_dqn per seed
+    # Past records: cartpole_dqn took 60 s (median of 50, 60, 900), digits_mlp 5 s; failed, diverged
+    # and other-preset records do not count.
+    for i, (task, wall, status, preset) in enumerate(
+        [("cartpole_dqn", 50, "ok", "smoke"), ("cartpole_dqn", 60, "ok", "smoke"), ("cartpole_dqn", 900, "ok", "smoke"),
+         ("cartpole_dqn", 1, "failed", "smoke"), ("digits_mlp", 5, "ok", "smoke"), ("digits_mlp", 999, "ok", "standard")]
+    ):  # fmt: skip
+        _fake_record(tmp_path / "past", RunSpec(task, i, preset, f"r{i}", ""), status, preset=preset, timing={"wall_s": wall})
+    durations = past_durations([tmp_path / "past", tmp_path / "missing"], ["digits_mlp", "cartpole_dqn"], "smoke")
+    assert durations == {"cartpole_dqn": 60.0, "digits_mlp": 5.0}
+    ordered = longest_first(specs, durations)
+    assert [(s.task, s.seed) for s in ordered[:4]] == [("cartpole_dqn", 0), ("digits_mlp", 0), ("cartpole_dqn", 1), ("digits_mlp", 1)]
+    assert sorted(ordered, key=lambda s: s.run_id) == sorted(specs, key=lambda s: s.run_id), "same runs, only reordered"
+    # A task never timed goes before the timed ones: it may be the long one.
+    assert [s.task for s in longest_first(specs, {"digits_mlp": 5.0})[:2]] == ["cartpole_dqn", "digits_mlp"]
+    assert longest_first(specs, {}) == specs
 
 
 @pytest.mark.parametrize(
@@ -132,6 +152,23 @@ def test_display_counts_and_eta(reg, tmp_path, capsys):
     d.done(specs[0], {"task": "digits_mlp", "seed": 0, "status": "ok", "metrics": {"test/acc": 0.9}, "primary_metric": "test/acc"})
     assert "remaining 2" in d.status() and "ETA ?" not in d.status() and d.eta() > 0
     assert "digits_mlp seed 0: ok test/acc = 0.9" in capsys.readouterr().out
+
+
+def test_eta_from_past_run_times_scaled_by_this_machines_pace(reg, tmp_path, monkeypatch):
+    import suite.executors.progress as progress
+
+    clock = [0.0]
+    monkeypatch.setattr(progress.time, "perf_counter", lambda: clock[0])
+    specs = _specs(reg, tmp_path, seeds=(0, 1))  # digits_mlp, cartpole_dqn, digits_mlp, cartpole_dqn
+    d = Display(4, live=False, expected={"digits_mlp": 10.0, "cartpole_dqn": 100.0}, pending=specs)
+    d.slots = 2
+    assert d.eta() == pytest.approx(220 / 2), "before any run: the past times as they are"
+    d.start(specs[1])  # cartpole_dqn
+    d.start(specs[0])  # digits_mlp
+    clock[0] = 20.0  # this machine is twice as slow: digits_mlp takes 20 s, not 10
+    d.done(specs[0], {"task": "digits_mlp", "seed": 0, "status": "ok"})
+    # left: cartpole_dqn running for 20 s of 200, then 20 + 200 not started
+    assert d.eta() == pytest.approx((180 + 20 + 200) / 2)
 
 
 def test_shipped_record_is_published_whole(reg, tmp_path):

@@ -86,6 +86,13 @@ def make_executor(args: argparse.Namespace, results, todo: list):
     return LocalExecutor(workers=workers, threads=max(1, cores() // (args.workers or cores())))
 
 
+def timing_sources(results) -> list:
+    """Where earlier run times are read to order a sweep: this results dir, then the shipped baselines."""
+    from reports.records import baseline_dir
+
+    return [results, baseline_dir()]
+
+
 def run_parallel(args: argparse.Namespace) -> int:
     """`bench run --workers K`: the same runs as `bench run`, on the local executor; failed runs are redone."""
     args.executor, args.retry_failed, args.address = "local", False, None
@@ -95,7 +102,7 @@ def run_parallel(args: argparse.Namespace) -> int:
 def main(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
     from suite import store
     from suite.executors.progress import Display
-    from suite.sweep import drive, expand
+    from suite.sweep import drive, expand, longest_first, past_durations
 
     if args.workers is not None and args.workers < 1:
         raise UserError(f"bad --workers {args.workers}: give at least 1")
@@ -122,7 +129,10 @@ def main(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
         rerun=rerun,
         plugins=getattr(args, "plugin", []),
     )
-    display = Display(len(specs), title=f"sweep {' '.join(n for n in args.tasks if '=' not in n)}", live=None if args.progress else False)
+    durations = past_durations(timing_sources(results), {s.task for s in specs}, args.preset)
+    specs = longest_first(specs, durations)
+    title = f"sweep {' '.join(n for n in args.tasks if '=' not in n)}"
+    display = Display(len(specs), title=title, live=None if args.progress else False, expected=durations, pending=specs)
     outcome = drive(specs, lambda todo: make_executor(args, results, todo), display)
 
     show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)

@@ -32,13 +32,24 @@ def describe(rec: dict) -> str:
 
 
 class Display:
-    def __init__(self, total: int, title: str = "sweep", console: Console | None = None, live: bool | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        title: str = "sweep",
+        console: Console | None = None,
+        live: bool | None = None,
+        expected: dict[str, float] | None = None,
+        pending: list | None = None,
+    ) -> None:
         self.total = total
+        self.expected = expected or {}  # task -> seconds one run took before (for the ETA)
+        self.pending = {s.run_id: s.task for s in pending or []}  # runs not started yet -> task
+        self.speed: list[tuple[float, float]] = []  # (expected, actual) seconds of runs finished in this sweep
         self.slots = 1
         self.console = console or Console(highlight=False)
         self.live = self.console.is_terminal if live is None else live
         self.ok = self.failed = self.cached = 0
-        self.running: dict[str, float] = {}  # run id -> start time
+        self.running: dict[str, tuple[float, str]] = {}  # run id -> (start time, task)
         self.executed = 0  # finished runs that actually ran in this sweep (cached ones say nothing about speed)
         self.t0 = time.perf_counter()
         self.first_start: float | None = None
@@ -67,7 +78,15 @@ class Display:
         return self.total - self.finished - len(self.running)
 
     def eta(self) -> float | None:
-        """Seconds left, from this sweep's own throughput (runs finished per second since the first start)."""
+        """Seconds left. From past run times when every run left has one (scaled by how fast this machine
+        is going compared with them), else from this sweep's throughput in runs finished per second."""
+        left = list(self.pending.values()) + [task for _, task in self.running.values()]
+        if left and all(task in self.expected for task in left):
+            now = time.perf_counter()
+            pace = sum(a for _, a in self.speed) / sum(e for e, _ in self.speed) if self.speed else 1.0
+            work = sum(self.expected[task] * pace for task in self.pending.values())
+            work += sum(max(self.expected[task] * pace - (now - t0), 0.0) for t0, task in self.running.values())
+            return work / max(self.slots, 1)
         if not self.executed or self.first_start is None:
             return None
         rate = self.executed / (time.perf_counter() - self.first_start)
@@ -84,15 +103,19 @@ class Display:
     def start(self, spec) -> None:
         if self.first_start is None:
             self.first_start = time.perf_counter()
-        self.running[spec.run_id] = time.perf_counter()
+        self.running[spec.run_id] = (time.perf_counter(), spec.task)
+        self.pending.pop(spec.run_id, None)
         self._refresh()
 
     def done(self, spec, rec: dict) -> None:
-        self.running.pop(spec.run_id, None)
+        started = self.running.pop(spec.run_id, None)
+        self.pending.pop(spec.run_id, None)
         if rec.get("cached"):
             self.cached += 1
         else:
             self.executed += 1
+            if started is not None and spec.task in self.expected and rec.get("status") == "ok":
+                self.speed.append((self.expected[spec.task], time.perf_counter() - started[0]))
         if rec.get("status") == "ok":
             self.ok += 1
         else:

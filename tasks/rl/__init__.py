@@ -62,6 +62,9 @@ for _name, _desc, _space, _group, _r in _PROBLEMS:
     )
 
 # Optional: need `pip install 'benchsuite[mujoco]'` / `[atari]`, a GPU or many cores; not in default suites.
+# Their episodes are long (1000 MuJoCo steps; a lost Pong game is ~3000 frames), and smoke evaluates
+# whole episodes: capped there so a smoke run stays in seconds (Atari counts raw frames, 4 per agent step).
+_SMOKE_EPISODE = {"mujoco": 200, "atari": 800}
 # random: published random-policy scores (D4RL for MuJoCo; the DQN Nature paper for Atari);
 # reference: the zoo's benchmark.md best (MuJoCo v3/v4, Atari NoFrameskip-v4), approximate.
 _OPTIONAL = [
@@ -80,6 +83,7 @@ for _name, _desc, _space, _group, _r in _OPTIONAL:
             description=_desc,
             traits={"action_space": _space, "group": _group, "optional": True, **({"input": "image"} if _group == "atari" else {})},
             refs={FAMILY: _r},
+            presets={"smoke": {"max_episode_steps": _SMOKE_EPISODE[_group]}},
         )
     )
 

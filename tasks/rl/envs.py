@@ -61,6 +61,7 @@ def _atari(game: str) -> EnvSpec:
     import gymnasium
 
     ale_py = require("ale_py", "atari", f"Atari {game}")
+    require("cv2", "atari", "SB3's AtariWrapper (frame resizing)")  # opencv: ale-py does not pull it in
     gymnasium.register_envs(ale_py)  # ale-py >= 0.9 registers its envs only on request
     # NoFrameskip-v4 + SB3's AtariWrapper is the zoo's and SB3's Atari protocol (frame skip 4 in the wrapper).
     return EnvSpec(f"{game}NoFrameskip-v4")

@@ -91,6 +91,9 @@ def run(ctx: RunContext) -> None:
     if not has_zoo_preset(task.model.name, task.problem.name):
         ctx.warn(f"no rl-baselines3-zoo preset for {task.id}: SB3 default hyperparameters, untuned")
     refs = task.refs()
+    env_kwargs = dict(spec.env_kwargs)
+    if cfg.max_episode_steps:
+        env_kwargs["max_episode_steps"] = cfg.max_episode_steps  # a gym.make argument: wraps in TimeLimit
     normalize = None
     if cfg.normalize:
         # As the zoo: VecNormalize discounts returns with the algorithm's gamma.
@@ -100,7 +103,7 @@ def run(ctx: RunContext) -> None:
         task.model.load(),
         algo_kwargs(ctx, spec),
         env_id=spec.env_id,
-        env_kwargs=spec.env_kwargs,
+        env_kwargs=env_kwargs,
         n_timesteps=cfg.n_timesteps,
         n_envs=cfg.n_envs,
         policy=cfg.policy,
