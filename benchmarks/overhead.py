@@ -8,6 +8,7 @@ Pairs (each alternated A B A B so drift hits both):
              no progress bar; the suite also evaluates the test split and draws the confusion matrix)
   sb3:       a bare SB3 DQN `learn` on CartPole-v1 vs `cartpole_dqn` through the runner
              (same hyperparameters and steps; the suite adds periodic evaluation, ~5 % by design)
+  sb3-full:  the same, with what a default `bench run` adds: wandb offline and the final-episode GIF
 Prints the median seconds of each side and their ratio.
 """
 
@@ -76,7 +77,7 @@ def dqn_kwargs() -> dict:
     return {k: getattr(cfg, k) for k in keys} | {"policy_kwargs": {"net_arch": list(cfg.net_arch)}}
 
 
-def suite_run(task_id: str, overrides: list[str]) -> float:
+def suite_run(task_id: str, overrides: list[str], wandb_mode: str = "disabled") -> float:
     from suite.config import resolve_config
     from suite.registry import get_registry
     from suite.runner import execute
@@ -85,7 +86,7 @@ def suite_run(task_id: str, overrides: list[str]) -> float:
     cfg = resolve_config(task, "standard", overrides)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        execute(task, cfg, preset="standard", seed=0, results=Path(tmp), wandb_mode="disabled", progress=False)
+        execute(task, cfg, preset="standard", seed=0, results=Path(tmp), wandb_mode=wandb_mode, progress=False)
         return time.perf_counter() - t0
 
 
@@ -95,6 +96,7 @@ PAIRS = {
         lambda: suite_run("digits_mlp", [f"max_epochs={EPOCHS}", "early_stopping_patience=0", "augment=false"]),
     ),
     "sb3": (bare_sb3, lambda: suite_run("cartpole_dqn", [f"n_timesteps={STEPS}", "record_video=false"])),
+    "sb3-full": (bare_sb3, lambda: suite_run("cartpole_dqn", [f"n_timesteps={STEPS}"], wandb_mode="offline")),
 }
 
 

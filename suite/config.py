@@ -25,12 +25,18 @@ def help_of(f: dataclasses.Field) -> str:
     return f.metadata.get("help", "")
 
 
-def doc(default: Any = dataclasses.MISSING, help: str = "", **kw) -> Any:
-    """A dataclass field with a one-line explanation shown by `bench config TASK`."""
+def doc(default: Any = dataclasses.MISSING, help: str = "", neutral: bool = False, **kw) -> Any:
+    """A dataclass field with a one-line explanation shown by `bench config TASK`.
+
+    `neutral=True` marks a key added after records exist whose default does what runs did before it
+    existed: at that default it is left out of the config hash, so those records still count as this
+    config (cached, comparable) instead of being orphaned by a key they never needed.
+    """
+    meta = {"help": help, "neutral": neutral}
     if isinstance(default, (list, dict, set)):
         value = default
-        return dataclasses.field(default_factory=lambda: type(value)(value), metadata={"help": help}, **kw)
-    return dataclasses.field(default=default, metadata={"help": help}, **kw)
+        return dataclasses.field(default_factory=lambda: type(value)(value), metadata=meta, **kw)
+    return dataclasses.field(default=default, metadata=meta, **kw)
 
 
 def _signature_fields(fn: Any) -> list[tuple[str, Any, dataclasses.Field]]:
@@ -226,5 +232,9 @@ def config_dict(cfg: Any) -> dict[str, Any]:
 
 def config_hash(task_id: str, preset: str, cfg: Any) -> str:
     """Identity of a run's setup, seed excluded: equal hashes mean a cached run can be reused."""
-    blob = json.dumps({"task": task_id, "preset": preset, "config": config_dict(cfg)}, sort_keys=True, default=str)
+    values = config_dict(cfg)
+    for f in dataclasses.fields(cfg):
+        if f.metadata.get("neutral") and values.get(f.name) == f.default:
+            del values[f.name]
+    blob = json.dumps({"task": task_id, "preset": preset, "config": values}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:10]

@@ -62,5 +62,41 @@ def test_config_hash_depends_on_config_and_preset_not_on_object_identity():
     assert config_hash(task.id, "smoke", a) != config_hash(task.id, "standard", a)
 
 
+def test_a_neutral_key_at_its_default_leaves_the_hash_of_older_records_alone():
+    import dataclasses
+
+    from suite.config import doc
+
+    @dataclasses.dataclass
+    class Before:
+        lr: float = doc(0.1, "learning rate")
+
+    @dataclasses.dataclass
+    class After(Before):
+        cap: int = doc(0, "added later; 0 = as before", neutral=True)
+        width: int = doc(8, "added later, not neutral")
+
+    @dataclasses.dataclass
+    class AfterNeutralOnly(Before):
+        cap: int = doc(0, "added later; 0 = as before", neutral=True)
+
+    old = config_hash("t", "standard", Before())
+    assert config_hash("t", "standard", AfterNeutralOnly()) == old
+    assert config_hash("t", "standard", AfterNeutralOnly(cap=200)) != old, "a value other than the default is a new config"
+    assert config_hash("t", "standard", After()) != old, "an ordinary new key does change the identity"
+
+
+def test_shipped_rl_baselines_match_todays_presets():
+    """Adding an RL key must not orphan the shipped records: their run ids are today's."""
+    from reports.records import BASELINE_DIR
+    from suite import store
+
+    reg = get_registry()
+    for task_id, preset in [("cartpole_dqn", "standard"), ("cartpole_dqn", "stable"), ("pendulum_sac", "standard")]:
+        task = reg.task(task_id)
+        chash = config_hash(task_id, preset, resolve_config(task, preset))
+        assert (BASELINE_DIR / task_id / store.run_id(task_id, preset, chash, 0) / store.RESULT_FILE).is_file()
+
+
 def test_parse_overrides_keeps_equals_in_values():
     assert parse_overrides(["name=a=b"]) == {"name": "a=b"}

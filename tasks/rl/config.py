@@ -24,7 +24,9 @@ class RLConfig:
         "none", "env wrapper: SB3 AtariWrapper, or sb3-contrib TimeFeatureWrapper (zoo `env_wrapper`)"
     )
     max_episode_steps: int = doc(
-        0, "cap every episode (training, evaluation, video) at this many env steps (gymnasium TimeLimit); 0 = the env's own limit"
+        0,
+        "cap every episode (training, evaluation, video) at this many env steps (gymnasium TimeLimit); 0 = the env's own limit",
+        neutral=True,
     )
     frame_stack: int = doc(0, "stack this many frames (VecFrameStack; zoo `frame_stack`, 4 for Atari); 0 = off")
     # -- networks (policy_kwargs) -----------------------------------------------------------------
