@@ -166,7 +166,7 @@ def test_sigkill_and_ctrl_c_lose_nothing_and_the_sweep_resumes(tmp_path):
     assert not list(res.glob("*/.tmp-*")), "staging directories of killed runs are cleaned up"
 
 
-@pytest.mark.parametrize("bad", ["--workers 0"])
+@pytest.mark.parametrize("bad", ["--workers 0", "--threads 0"])
 def test_bad_workers_is_one_line(tmp_path, bad):
     proc = run_bench("sweep", "digits_mlp", *bad.split(), "--results", str(tmp_path))
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--workers" in proc.stderr
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and bad.split()[0] in proc.stderr

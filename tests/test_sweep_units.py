@@ -227,3 +227,15 @@ def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
     args = parser().parse_args(["run", "digits_mlp", "--workers", "2", "--seeds", "3"])
     assert args.func(args) == 0
     assert seen["rerun"] == ("failed",) and seen["args"].executor == "local" and seen["args"].workers == 2
+
+
+def test_threads_per_run_default_to_cores_over_workers_unless_given(monkeypatch):
+    import suite.commands.sweep as sweep_cmd
+    import suite.sweep
+    from suite.cli import parser
+
+    monkeypatch.setattr(suite.sweep, "cores", lambda: 8)
+    todo = list(range(10))
+    for argv, threads in [(["--workers", "2"], 4), (["--workers", "2", "--threads", "1"], 1), (["--workers", "16"], 1)]:
+        args = parser().parse_args(["sweep", "digits_mlp", *argv])
+        assert sweep_cmd.make_executor(args, None, todo).threads == threads, argv

@@ -48,6 +48,12 @@ def add_parallel_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="runs at once; default: one per CPU core (local) or cluster CPUs / --cpus-per-run (ray)",
     )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads per run (local executor); default cores ÷ workers, which assumes nothing else is running",
+    )
     p.add_argument("--retry-failed", action="store_true", help="also rerun runs recorded as failed or diverged")
     ray = p.add_argument_group("ray executor")
     ray.add_argument("--address", default=None, help="Ray cluster: auto (default, or $RAY_ADDRESS), HOST:PORT or ray://HOST:10001")
@@ -83,7 +89,8 @@ def make_executor(args: argparse.Namespace, results, todo: list):
     from suite.sweep import cores
 
     workers = min(args.workers or cores(), len(todo))  # never start idle processes
-    return LocalExecutor(workers=workers, threads=max(1, cores() // (args.workers or cores())))
+    threads = getattr(args, "threads", None) or max(1, cores() // (args.workers or cores()))
+    return LocalExecutor(workers=workers, threads=threads)
 
 
 def timing_sources(results) -> list:
@@ -106,6 +113,8 @@ def main(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UserError(f"bad --workers {args.workers}: give at least 1")
+    if getattr(args, "threads", None) is not None and args.threads < 1:
+        raise UserError(f"bad --threads {args.threads}: give at least 1")
     if args.executor == "ray":
         from suite.errors import require
 
