@@ -25,14 +25,16 @@ def help_of(f: dataclasses.Field) -> str:
     return f.metadata.get("help", "")
 
 
-def doc(default: Any = dataclasses.MISSING, help: str = "", neutral: bool = False, **kw) -> Any:
+def doc(default: Any = dataclasses.MISSING, help: str = "", neutral: bool = False, minimum: float | None = None, **kw) -> Any:
     """A dataclass field with a one-line explanation shown by `bench config TASK`.
+
+    `minimum`: the smallest valid value; a preset or override below it is refused in one line.
 
     `neutral=True` marks a key added after records exist whose default does what runs did before it
     existed: at that default it is left out of the config hash, so those records still count as this
     config (cached, comparable) instead of being orphaned by a key they never needed.
     """
-    meta = {"help": help, "neutral": neutral}
+    meta = {"help": help, "neutral": neutral, "minimum": minimum}
     if isinstance(default, (list, dict, set)):
         value = default
         return dataclasses.field(default_factory=lambda: type(value)(value), metadata=meta, **kw)
@@ -141,7 +143,8 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 
 def _apply(cfg: Any, values: dict[str, Any], where: str) -> None:
     hints = typing.get_type_hints(type(cfg))
-    valid = [f.name for f in dataclasses.fields(cfg)]
+    fields = {f.name: f for f in dataclasses.fields(cfg)}
+    valid = list(fields)
     for key, raw in values.items():
         if key not in hints:
             err = did_you_mean(key, valid, f"config key in {where}")
@@ -150,6 +153,9 @@ def _apply(cfg: Any, values: dict[str, Any], where: str) -> None:
             value = coerce(raw, hints[key])
         except (ValueError, TypeError) as exc:
             raise UserError(f"bad value for {key} in {where}: {raw!r} is not {type_name(hints[key])} ({exc})") from None
+        low = fields[key].metadata.get("minimum")
+        if low is not None and value is not None and value < low:
+            raise UserError(f"bad value for {key} in {where}: {value!r}; valid: {low} or more ({help_of(fields[key])})")
         setattr(cfg, key, value)
 
 

@@ -98,5 +98,13 @@ def test_shipped_rl_baselines_match_todays_presets():
         assert (BASELINE_DIR / task_id / store.run_id(task_id, preset, chash, 0) / store.RESULT_FILE).is_file()
 
 
+@pytest.mark.parametrize(("key", "bad"), [("max_episode_steps", "-1"), ("n_envs", "0"), ("n_timesteps", "0")])
+def test_a_value_below_a_keys_minimum_is_refused_naming_the_valid_range(key, bad):
+    task = get_registry().task("cartpole_ppo")
+    with pytest.raises(UserError, match=rf"bad value for {key} in override: {bad}; valid: \d+ or more"):
+        resolve_config(task, "smoke", [f"{key}={bad}"])
+    assert getattr(resolve_config(task, "smoke", [f"{key}={int(bad) + 1}"]), key) == int(bad) + 1
+
+
 def test_parse_overrides_keeps_equals_in_values():
     assert parse_overrides(["name=a=b"]) == {"name": "a=b"}

@@ -14,8 +14,8 @@ from suite.config import doc
 @dataclass
 class RLConfig:
     # -- budget and environments ------------------------------------------------------------------
-    n_timesteps: int = doc(100_000, "environment steps of training (summed over n_envs)")
-    n_envs: int = doc(1, "parallel training environments (zoo `n_envs`)")
+    n_timesteps: int = doc(100_000, "environment steps of training (summed over n_envs)", minimum=1)
+    n_envs: int = doc(1, "parallel training environments (zoo `n_envs`)", minimum=1)
     policy: str = doc("MlpPolicy", "SB3 policy class name (CnnPolicy for Atari)")
     normalize: bool = doc(False, "wrap the envs in VecNormalize (zoo `normalize: true`)")
     norm_obs: bool = doc(True, "with normalize: normalise observations (zoo normalize kwargs)")
@@ -27,6 +27,7 @@ class RLConfig:
         0,
         "cap every episode (training, evaluation, video) at this many env steps (gymnasium TimeLimit); 0 = the env's own limit",
         neutral=True,
+        minimum=0,
     )
     frame_stack: int = doc(0, "stack this many frames (VecFrameStack; zoo `frame_stack`, 4 for Atari); 0 = off")
     # -- networks (policy_kwargs) -----------------------------------------------------------------
@@ -41,8 +42,8 @@ class RLConfig:
     # 500-step episodes) that alone cost 5.5-6 % of training time, so eval_budget skips evaluations that
     # would push past 5 %. The eval env is reseeded per evaluation, so skipping never changes a score.
     eval_freq: int = doc(0, "env steps between periodic evaluations; 0 = n_timesteps / 10")
-    eval_episodes: int = doc(5, "deterministic episodes per periodic evaluation (run on as many parallel eval envs)")
-    final_episodes: int = doc(10, "deterministic episodes of the final evaluation, whose mean return is the score")
+    eval_episodes: int = doc(5, "deterministic episodes per periodic evaluation (run on as many parallel eval envs)", minimum=1)
+    final_episodes: int = doc(10, "deterministic episodes of the final evaluation, whose mean return is the score", minimum=1)
     eval_budget: float = doc(
         0.05, "skip a periodic evaluation that would take evaluation time past this fraction of training time; 0 = never skip"
     )
