@@ -14,10 +14,11 @@ SUITE  ?= default
 WORKERS ?= 1
 EXECUTOR ?= local
 RESULTS ?= results
+STAGES ?= supervised rl-quoted rl-suite
 
 STAMP := $(VENV)/.installed
 
-.PHONY: help bench sweep test test-slow report list lint format clean venv
+.PHONY: help bench sweep test test-slow report list lint format clean venv baselines
 
 help: ## show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +48,9 @@ sweep: $(STAMP) ## run SUITE over SEEDS seeds with WORKERS processes (EXECUTOR=l
 
 report: $(STAMP) ## write leaderboards and the HTML page from results/
 	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
+
+baselines: $(STAMP) ## regenerate reports/baseline/ from a clean commit (STAGES="supervised rl-quoted rl-suite"; hours)
+	STAGES="$(STAGES)" bash scripts/regenerate-baselines
 
 list: $(STAMP) ## list the tasks
 	$(BIN)/bench list

@@ -37,6 +37,9 @@ class RunContext:
     def phase(self, name: str):
         """Time a phase; `with ctx.phase("train"):` adds to timing["train_s"]."""
         t0 = time.perf_counter()
+        if name == "train":
+            # set-up ends where training first starts: imports, data and model build are behind us
+            self.timing.setdefault("setup_s", t0 - self.started)
         try:
             yield
         finally:

@@ -45,6 +45,10 @@ class Family:
     higher_is_better: bool
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     description: str = ""
+    # What learning curves are plotted against, and which metric they show by default; reports read
+    # both from the record, so they need no knowledge of the family.
+    curve_axis: str = "epoch"
+    curve_metric: str | None = None
 
 
 @dataclass
@@ -79,6 +83,9 @@ class ModelSpec:
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     requires: dict[str, Any] = field(default_factory=dict)  # traits a problem must have
     source: str = "builtin"
+    # The model ignores the seed (a closed-form or deterministic fit): one run per config is one exact
+    # observation, so sweeps run it once and reports never show it as replicated.
+    deterministic: bool = False
 
     def load(self) -> Any:
         return resolve(self.target)
@@ -118,6 +125,14 @@ class Task:
 
     def refs(self, family: str | None = None) -> dict[str, Any]:
         return dict(self.problem.refs.get(family or self.family, {}))
+
+    @property
+    def deterministic(self) -> bool:
+        return self.model.deterministic
+
+    def run_seeds(self, seeds: list[int]) -> list[int]:
+        """The seeds to actually run: a deterministic model runs once, on the first seed asked for."""
+        return list(seeds[:1]) if self.deterministic else list(seeds)
 
 
 class Registry:
@@ -308,11 +323,13 @@ def register_model(
     presets: dict[str, dict[str, Any]] | None = None,
     requires: dict[str, Any] | None = None,
     description: str = "",
+    deterministic: bool = False,
 ) -> Callable:
     """Decorator: register a model factory, e.g. `def my_cnn(input_shape, num_classes, width: int = 32)`.
 
     The family decides what the factory receives (see `bench list --family F`); keyword arguments
-    with defaults become config keys settable as `width=64`.
+    with defaults become config keys settable as `width=64`. `deterministic=True` declares that the
+    model ignores the seed: it then runs once per config and ranks as one exact observation.
     """
 
     def wrap(fn: Callable) -> Callable:
@@ -326,6 +343,7 @@ def register_model(
                 config=config,
                 presets=presets or {},
                 requires=requires or {},
+                deterministic=deterministic,
                 source=src,
             )
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import random
 import resource
@@ -11,11 +10,15 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from suite import envinfo, store
-from suite.config import config_dict, config_hash
+from suite import store
+from suite.config import config_hash
 from suite.context import RunContext
 from suite.errors import Diverged, UserError
+from suite.memory import RunMemory
+from suite.record import build_record, mirror, now, ranking, write_record
 from suite.registry import REGISTRY, Task, resolve
+
+__all__ = ["execute", "ranking", "now"]
 
 
 def seed_everything(seed: int) -> None:
@@ -58,10 +61,6 @@ def set_threads() -> None:
         torch.set_num_threads(int(n))
 
 
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 def execute(
     task: Task,
     cfg: Any,
@@ -99,14 +98,7 @@ def execute(
         raise
     record["cached"] = False
     record["_dir"] = str(final)
-
-    from suite import tracking
-
-    tracked = tracking.mirror(record, final, results, wandb_mode)
-    if tracked:
-        record["tracking"] = tracked
-        store.write_json_atomic(final / store.RESULT_FILE, {k: v for k, v in record.items() if not k.startswith("_") and k != "cached"})
-    return record
+    return mirror(record, final, results, wandb_mode)
 
 
 def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid: str, chash: str, device: str, progress: bool) -> dict:
@@ -114,89 +106,54 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
     started_at = now()
     t0 = time.perf_counter()
     dev = resolve_device(device)
-    ctx = RunContext(task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress)
+    ctx = RunContext(task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress, started=t0)
     status, error, tb = "ok", None, None
-    try:
-        set_threads()
-        seed_everything(seed)
-        resolve(family.runner)(ctx)
-        _check_finite(ctx)
-    except Diverged as exc:
-        status, error = "diverged", str(exc)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except UserError:
-        raise
-    except Exception as exc:
-        status, error, tb = "failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()
-    wall = time.perf_counter() - t0
-
-    rankings = {fam: ranking(task, fam) for fam in task.families}
-    main = rankings[task.family]
-    record = {
-        "schema_version": store.SCHEMA_VERSION,
-        "run_id": rid,
-        "task": task.id,
-        "problem": task.problem.name,
-        "model": task.model.name,
-        "family": task.family,
-        "families": list(task.families),
-        "seed": seed,
-        "preset": preset,
-        "config": config_dict(cfg),
-        "config_hash": chash,
-        "status": status,
-        "error": error,
-        "traceback": tb,
-        "metrics": {k: _num(v) for k, v in ctx.metrics.items()},
-        "primary_metric": main["primary_metric"],
-        "higher_is_better": main["higher_is_better"],
-        "reference": main["reference"],
-        "rankings": rankings,
-        "timing": {"wall_s": wall, "train_s": ctx.timing.get("train_s"), "eval_s": ctx.timing.get("eval_s"), **ctx.timing},
-        "resources": {
-            "params": None,
-            "throughput": None,
-            **ctx.resources,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "device": dev,
-        },
-        "artifacts": ctx.artifacts,
-        "warnings": ctx.warnings,
-        "info": ctx.info,
-        "env": envinfo.collect(),
-        "model_source": task.model.source,
-        "started_at": started_at,
-        "finished_at": now(),
-    }
-    missing = [r["primary_metric"] for r in rankings.values() if r["primary_metric"] not in record["metrics"]]
-    if status == "ok" and missing:
-        record["status"], record["error"] = "failed", f"runner did not report the primary metric(s) {', '.join(missing)}"
-    _write_curves(staging, ctx.curves)
-    store.write_json_atomic(staging / store.RESULT_FILE, record)
+    with RunMemory(dev) as mem:
+        try:
+            set_threads()
+            seed_everything(seed)
+            resolve(family.runner)(ctx)
+            _check_finite(ctx)
+        except Diverged as exc:
+            status, error = "diverged", str(exc)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except UserError:
+            raise
+        except Exception as exc:
+            status, error, tb = "failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()
+    record = build_record(
+        task,
+        cfg,
+        preset=preset,
+        seed=seed,
+        run_id=rid,
+        config_hash=chash,
+        status=status,
+        error=error,
+        traceback=tb,
+        metrics=ctx.metrics,
+        timing=_timing(ctx, time.perf_counter() - t0),
+        resources={**ctx.resources, **mem.resources(), "process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        artifacts=ctx.artifacts,
+        warnings=ctx.warnings,
+        info=ctx.info,
+        device=dev,
+        started_at=started_at,
+    )
+    write_record(staging, record, ctx.curves)
     return record
 
 
-def ranking(task: Task, family_name: str) -> dict[str, Any]:
-    """How a record is ranked in one family: primary metric, direction, and reference points.
+def _timing(ctx: RunContext, wall: float) -> dict[str, float | None]:
+    """Set-up (imports, data, model build: everything before training starts), train, eval and wall seconds.
 
-    A problem's refs for the family may override the family's primary metric and carry `random`,
-    `reference` (for normalised scores), `threshold` and `curve_metric` (for time-to-target).
+    A run that failed before training charges everything but evaluation to set-up.
     """
-    family = REGISTRY.family(family_name)
-    refs = task.refs(family_name)
-    return {
-        "primary_metric": refs.pop("primary_metric", family.primary_metric),
-        "higher_is_better": refs.pop("higher_is_better", family.higher_is_better),
-        "reference": refs,
-    }
-
-
-def _num(v: Any) -> Any:
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return v
+    timing: dict[str, float | None] = {"train_s": None, "eval_s": None, **ctx.timing, "wall_s": wall}
+    if timing.get("setup_s") is None:
+        timing["setup_s"] = wall - (timing.get("eval_s") or 0.0) - (timing.get("train_s") or 0.0)
+    return timing
 
 
 def _check_finite(ctx: RunContext) -> None:
@@ -205,10 +162,3 @@ def _check_finite(ctx: RunContext) -> None:
     bad = [k for k, v in ctx.metrics.items() if isinstance(v, float) and math.isnan(v)]
     if bad:
         raise Diverged(f"non-finite final metrics: {', '.join(bad)}")
-
-
-def _write_curves(staging: Path, curves: list) -> None:
-    import pandas as pd
-
-    df = pd.DataFrame(curves, columns=["step", "wall_s", "metric", "value"])
-    df.to_parquet(staging / store.CURVES_FILE, index=False)

@@ -16,7 +16,7 @@ from typing import Any
 
 from suite.errors import UserError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: deterministic, curve, timing.setup_s, resources.peak_rss_increase_mb
 RESULT_FILE = "result.json"
 CURVES_FILE = "curves.parquet"
 DEFAULT_RESULTS = "results"

@@ -86,9 +86,10 @@ def expand(
     retry_failed: bool = False,
     rerun: tuple[str, ...] | None = None,
     plugins: Iterable[str] = (),
-    threads: int | None = None,
 ) -> list[RunSpec]:
     """Tasks × seeds, seed-major, so the first minutes of a sweep already give every task one seed.
+
+    A deterministic task runs once, on the first seed: more seeds would only copy one observation.
 
     Resuming: a run with a record counts as done, failed and diverged ones included, unless
     `retry_failed`; `force` redoes everything.
@@ -101,6 +102,8 @@ def expand(
     specs = []
     for seed in seeds:
         for task in tasks:
+            if seed not in task.run_seeds(seeds):
+                continue
             chash = config_hash(task.id, preset, configs[task.id])
             specs.append(
                 RunSpec(
@@ -115,7 +118,6 @@ def expand(
                     force=force,
                     rerun=rerun,
                     plugins=shipped,
-                    threads=threads,
                 )
             )
     return specs
@@ -181,19 +183,6 @@ def load_plugins(plugins: tuple[tuple[str, str | None], ...]) -> list[str]:
     return usable
 
 
-def reset_peak_rss() -> None:
-    """A worker does many runs; without this, each record's peak_rss_mb would be the worker's peak so far.
-
-    Linux resets the high-water mark that getrusage reports when "5" is written to clear_refs; elsewhere
-    the figure stays an upper bound.
-    """
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
-
-
 def run_spec(spec: RunSpec) -> dict[str, Any]:
     """Do one run in this process (a pool worker or a Ray task) and return its record."""
     from suite.config import resolve_config
@@ -202,7 +191,6 @@ def run_spec(spec: RunSpec) -> dict[str, Any]:
 
     if spec.threads:
         os.environ["BENCH_THREADS"] = str(spec.threads)
-    reset_peak_rss()
     reg = get_registry(load_plugins(spec.plugins))
     task = reg.task(spec.task)
     cfg = resolve_config(task, spec.preset, list(spec.overrides))
@@ -258,52 +246,28 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
     The runner could not catch this itself; recording it keeps one bad task from being retried by
     every later sweep (`--retry-failed` retries it on purpose).
     """
-    import pandas as pd
-
-    from suite import envinfo
-    from suite.config import config_dict, resolve_config
+    from suite.config import resolve_config
+    from suite.record import build_record, write_record
     from suite.registry import REGISTRY
-    from suite.runner import now, ranking
 
     results = Path(spec.results)
     task = REGISTRY.task(spec.task)
     cfg = resolve_config(task, spec.preset, list(spec.overrides))
-    rankings = {fam: ranking(task, fam) for fam in task.families}
-    main = rankings[task.family]
-    record = {
-        "schema_version": store.SCHEMA_VERSION,
-        "run_id": spec.run_id,
-        "task": task.id,
-        "problem": task.problem.name,
-        "model": task.model.name,
-        "family": task.family,
-        "families": list(task.families),
-        "seed": spec.seed,
-        "preset": spec.preset,
-        "config": config_dict(cfg),
-        "config_hash": spec.run_id.split("__")[-2],
-        "status": "failed",
-        "error": error,
-        "traceback": None,
-        "metrics": {},
-        "primary_metric": main["primary_metric"],
-        "higher_is_better": main["higher_is_better"],
-        "reference": main["reference"],
-        "rankings": rankings,
-        "timing": {"wall_s": wall_s, "train_s": None, "eval_s": None},
-        "resources": {"params": None, "throughput": None, "peak_rss_mb": None, "device": spec.device},
-        "artifacts": [],
-        "warnings": [],
-        "info": {"crashed": True},
-        "env": envinfo.collect(),
-        "model_source": task.model.source,
-        "started_at": None,
-        "finished_at": now(),
-    }
+    record = build_record(
+        task,
+        cfg,
+        preset=spec.preset,
+        seed=spec.seed,
+        run_id=spec.run_id,
+        config_hash=spec.run_id.split("__")[-2],
+        status="failed",
+        error=error,
+        timing={"wall_s": wall_s},
+        info={"crashed": True},
+        device=spec.device,
+    )
     staging = store.stage(results, task.id, spec.run_id)
-    # every record has a curves file, even an empty one, so readers need no special case
-    pd.DataFrame(columns=["step", "wall_s", "metric", "value"]).to_parquet(staging / store.CURVES_FILE, index=False)
-    store.write_json_atomic(staging / store.RESULT_FILE, record)
+    write_record(staging, record)
     final = store.run_path(results, task.id, spec.run_id)
     store.publish(staging, final)
     record["cached"] = False

@@ -162,7 +162,7 @@ def test_ship_baseline_copies_records_and_small_images(results, tmp_path):
     cm = list(dest.glob("digits_big/*/artifacts/cm.png"))
     assert len(cm) == 3 and cm[0].read_bytes() == PNG_1PX
     assert list(dest.glob("digits_big/*/curves.parquet"))
-    assert ship(results, tmp_path / "none", preset="smoke") == 0
+    assert ship(results, tmp_path / "none", presets=("smoke",)) == 0
 
 
 def test_time_to_target_read_from_curves_when_the_runner_did_not_report_it(tmp_path):

@@ -112,7 +112,7 @@ def run_inline(args: argparse.Namespace, tasks, configs, results) -> list[dict]:
     store.clean_stale(results)
     records = []
     for task in tasks:
-        for seed in args.seeds:
+        for seed in task.run_seeds(args.seeds):
             rec = execute(
                 task,
                 configs[task.id],

@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from suite import store
+from suite import record, store
 from suite.errors import UserError, require
 from suite.sweep import RunSpec, not_recorded, record_crash, run_spec
 
@@ -53,20 +53,13 @@ def remote_run(spec: RunSpec, probe: str, token: str, ship: bool) -> dict[str, A
 
 def publish_archive(results: Path, rec: dict, archive: bytes, wandb_mode: str | None) -> dict:
     """Unpack a shipped run into a staging directory beside its final place and rename it in (atomic)."""
-    from suite import tracking
-
     staging = store.stage(results, rec["task"], rec["run_id"])
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         tar.extractall(staging, filter="data")
     final = store.run_path(results, rec["task"], rec["run_id"])
     store.publish(staging, final)
     rec["_dir"] = str(final)
-    tracked = tracking.mirror(rec, final, results, wandb_mode)
-    if tracked:
-        rec["tracking"] = tracked
-        clean = {k: v for k, v in rec.items() if not k.startswith("_") and k != "cached"}
-        store.write_json_atomic(final / store.RESULT_FILE, clean)
-    return rec
+    return record.mirror(rec, final, results, wandb_mode)
 
 
 def check_reachable(address: str, timeout: float = 5.0) -> None:

@@ -26,6 +26,7 @@ REGISTRY.add_family(
         higher_is_better=True,
         presets={"smoke": {"max_epochs": 1, "subset": 256, "early_stopping_patience": 0}},  # plumbing only: seconds
         description="supervised classifiers trained with Lightning; primary metric test accuracy",
+        curve_metric="val/acc",
     )
 )
 

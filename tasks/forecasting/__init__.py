@@ -26,6 +26,7 @@ REGISTRY.add_family(
         # smoke: seconds per task; stride 12 keeps ~10 origins so ETS filters 10 histories, not 100
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "stride": 12}},
         description="univariate forecasters, rolling-origin backtest over a fixed test span; primary metric test MASE",
+        curve_metric="val/mase",
     )
 )
 
@@ -71,6 +72,15 @@ _PRESETS = {name: {"smoke": tiny} for name, tiny in _TINY.items()}
 _PRESETS["arima"] = {"smoke": {"maxiter": 2}, "sunspots/smoke": _SUNSPOTS_AR, "sunspots/standard": _SUNSPOTS_AR}
 for _name, (_module, _desc) in _MODELS.items():
     _presets = _PRESETS.get(_name, {})
-    REGISTRY.add_model(ModelSpec(name=_name, families=(FAMILY,), target=f"{_HERE}.{_module}:{_name}", description=_desc, presets=_presets))
+    REGISTRY.add_model(
+        ModelSpec(
+            name=_name,
+            families=(FAMILY,),
+            target=f"{_HERE}.{_module}:{_name}",
+            description=_desc,
+            presets=_presets,
+            deterministic=_module == "baselines",  # closed-form or maximum-likelihood fits: the seed is never read
+        )
+    )
 
 DEEP = tuple(_TINY)  # the models trained by Lightning; the rest are fitted by the plain backend

@@ -27,6 +27,7 @@ REGISTRY.add_family(
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "collapse_check": False}},
         description="generative models judged on the problem's own classifier features: Fréchet distance scaled "
         "so 0 = real data and 1 = pixel noise; also KID, k-NN precision/recall, class coverage",
+        curve_metric="val/fd",
     )
 )
 
@@ -39,6 +40,7 @@ REGISTRY.add_family(
         higher_is_better=False,
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "iw_samples": 10}},
         description="autoencoders judged by test reconstruction MSE; also BCE, linear-probe accuracy on the codes, VAE ELBO and IW-NLL",
+        curve_metric="val/mse",
     )
 )
 

@@ -23,6 +23,8 @@ REGISTRY.add_family(
         # smoke: 2 periodic evaluations of 2 episodes, enough for a curve; the model presets set the budget.
         presets={"smoke": {"n_timesteps": 500, "eval_freq": 250, "eval_episodes": 2, "final_episodes": 2, "record_video": False}},
         description="stable-baselines3 agents on gymnasium; primary metric final deterministic evaluation return",
+        curve_axis="env steps",
+        curve_metric="eval/mean_return",
     )
 )
 
