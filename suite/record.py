@@ -94,8 +94,13 @@ def build_record(
         "started_at": started_at,
         "finished_at": now(),
     }
-    missing = [r["primary_metric"] for r in rankings.values() if r["primary_metric"] not in metrics]
-    if status == "ok" and missing:
+    return _require_primary(record)
+
+
+def _require_primary(record: dict[str, Any]) -> dict[str, Any]:
+    """An `ok` run that did not report a family's primary metric cannot be ranked: it failed."""
+    missing = [r["primary_metric"] for r in record["rankings"].values() if r["primary_metric"] not in record["metrics"]]
+    if record["status"] == "ok" and missing:
         record["status"], record["error"] = "failed", f"runner did not report the primary metric(s) {', '.join(missing)}"
     return record
 

@@ -104,6 +104,7 @@ def execute(
 def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid: str, chash: str, device: str, progress: bool) -> dict:
     family = REGISTRY.family(task.family)
     started_at = now()
+    load_start = _load()
     t0 = time.perf_counter()
     dev = resolve_device(device)
     ctx = RunContext(task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress, started=t0)
@@ -141,8 +142,17 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
         device=dev,
         started_at=started_at,
     )
+    # Times mean little without the machine's load: several runs sharing 2 cores each train slower.
+    record["env"] = {**record["env"], "load_1m": [load_start, _load()]}
     write_record(staging, record, ctx.curves)
     return record
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _timing(ctx: RunContext, wall: float) -> dict[str, float | None]:
