@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/report_scale.py [--runs 10000] [--keep DIR]
 
-Builds synthetic records in the real store layout (reports/synthetic.py) in a temporary directory:
+Builds synthetic records in the real store layout (benchmarks/synthetic.py) in a temporary directory:
 40 problems (30 classification-like with reference points, 10 RL-like with a threshold and the
 runner's seconds_to_threshold metric) × 25 models × 10 seeds, each with a curves.parquet, then runs
 `bench report --format md,csv,html` as a child process and prints its wall time and peak RSS
@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reports import synthetic  # noqa: E402
+from benchmarks import synthetic  # noqa: E402
 from suite import store  # noqa: E402
 
 PROBLEMS, MODELS, SEEDS = 40, 25, 10

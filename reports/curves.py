@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reports import stats
+from reports.records import val_twin
 from suite import store
 
 COLUMNS = ["step", "wall_s", "metric", "value"]
@@ -43,25 +44,28 @@ def read_curves(run_dirs: list[str], metrics: list[str] | None = None) -> list[p
 
 
 def curve_metric(row: pd.Series | dict) -> str:
-    """The curve a problem's threshold is judged on: refs' `curve_metric`, else the primary metric."""
-    cm = row.get("ref_curve_metric")
+    """The curve a problem's threshold is judged on: the record's curve metric, else the primary metric."""
+    cm = row.get("curve_metric")
     return cm if isinstance(cm, str) and cm else row["primary_metric"]
 
 
 def time_to_target(runs: pd.DataFrame) -> pd.Series:
-    """Seconds until each ok run first reached its problem's threshold: inf if never, nan if no threshold.
+    """Training seconds until each ok run first reached its problem's threshold: inf if never, nan if no threshold.
 
     A runner's own `eval/seconds_to_threshold` wins (the RL backend measures training seconds with
     evaluation excluded); `eval/threshold` without it means the runner watched and never saw it
-    reached. Only the remaining runs have their curves read.
+    reached. Only the remaining runs have their curves read. A curve's `wall_s` counts from the start
+    of the run, set-up included, so the record's `timing.setup_s` is taken off where it is recorded
+    (older records lack it and keep their set-up time in).
     """
     out = pd.Series(np.nan, index=runs.index, dtype=float)
     if runs.empty or "ref_threshold" not in runs:
         return out
     thr = pd.to_numeric(runs["ref_threshold"], errors="coerce")
     todo = thr.notna() & (runs["status"] == "ok")
-    secs = pd.to_numeric(runs.get("metric:eval/seconds_to_threshold", pd.Series(np.nan, index=runs.index)), errors="coerce")
-    watched = pd.to_numeric(runs.get("metric:eval/threshold", pd.Series(np.nan, index=runs.index)), errors="coerce").notna()
+    secs = _column(runs, "metric:eval/seconds_to_threshold")
+    watched = _column(runs, "metric:eval/threshold").notna()
+    setup = _column(runs, "setup_s").fillna(0.0)
     out[todo & secs.notna()] = secs[todo & secs.notna()]
     out[todo & secs.isna() & watched] = np.inf
     need = runs[todo & secs.isna() & ~watched]
@@ -70,15 +74,22 @@ def time_to_target(runs: pd.DataFrame) -> pd.Series:
         for (idx, row), cur in zip(need.iterrows(), frames):
             c = cur[cur["metric"] == curve_metric(row)].sort_values("wall_s")
             if not c.empty:
-                out[idx] = stats.time_to_target(
+                t = stats.time_to_target(
                     c["wall_s"].to_numpy(), c["value"].to_numpy(), float(row["ref_threshold"]), bool(row["higher_is_better"])
                 )
+                out[idx] = max(t - setup[idx], 0.0)
     return out
 
 
-def learning_metric(metrics: set[str], primary: str, curve_metric_name: str | None) -> str | None:
-    """What a learning-curve plot shows: the threshold's curve, the primary metric, or its val/ twin."""
-    for m in (curve_metric_name, primary, primary.replace("test/", "val/"), "val/acc", "val/loss"):
+def _column(runs: pd.DataFrame, name: str) -> pd.Series:
+    return pd.to_numeric(runs[name], errors="coerce") if name in runs else pd.Series(np.nan, index=runs.index, dtype=float)
+
+
+def learning_metric(metrics: set[str], declared: str | None, primary: str) -> str | None:
+    """What a learning-curve plot shows, of the metrics a run's curves hold: the curve metric its
+    record declares, else the primary metric, else the primary metric's `val/` twin, else the first
+    `val/` metric (the validation namespace every family logs under)."""
+    for m in (declared, primary, val_twin(primary)):
         if m and m in metrics:
             return m
     val = sorted(m for m in metrics if m.startswith("val/"))

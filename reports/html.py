@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from reports.plots import Figure
-from reports.render import HEADER, LEGEND, SUITE_HEADER, SUITE_LEGEND, display_rows, suite_rows, title
+from reports.render import HEADER, LEGEND, SUITE_HEADER, SUITE_LEGEND, board_note, display_rows, suite_rows, title, with_presets
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -27,7 +27,7 @@ th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;white-space:nowrap}
 td:nth-child(2),th:nth-child(2){text-align:left}
 th{background:#f3f3f3;cursor:pointer;user-select:none}th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
 tr.leader td{background:#eaf7ea}tr.tied td{background:#f6fbf0}
-.legend,.meta{color:#666;font-size:12px}
+.legend,.meta,.note{color:#666;font-size:12px}
 figure{display:inline-block;margin:.5em;vertical-align:top;max-width:100%}
 figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:12px;color:#555;max-width:640px}
 nav a{margin-right:1em}
@@ -68,13 +68,15 @@ NUMERIC_KEYS = {
     "seeds": "seeds",
     "mean [95% CI]": "mean",
     "std": "std",
+    "p vs leader": "p_value",
     "IQM": "iqm",
     "normalised": "norm",
     "time to target s": "ttt_s",
-    "wall s": "wall_s",
+    "train s": "time_s",
     "steps/s": "throughput",
     "params": "params",
-    "peak MB": "peak_rss_mb",
+    "Δ peak RSS MB": "peak_rss_increase_mb",
+    "CUDA peak MB": "cuda_peak_mb",
     "failed": "failed",
 }
 SUITE_NUMERIC = {
@@ -85,8 +87,10 @@ SUITE_NUMERIC = {
     "median": "median",
     "optimality gap": "optimality_gap",
     "time-to-target score": "ttt_score",
-    "wall s": "wall_s",
+    "train s": "time_s",
 }
+MAX_FAILED = 50  # failed runs listed with their error; the rest are counted
+FAILED_COLUMNS = ["task", "seed", "preset", "status", "error"]
 
 
 def _v(x) -> str:
@@ -124,14 +128,23 @@ def figure_html(fig: Figure) -> str:
     return f'<figure><img alt="{escape(fig.title)}" src="{data_uri(fig.png)}"><figcaption>{cap}</figcaption></figure>'
 
 
-def page(
-    boards: dict,
-    suite: pd.DataFrame,
-    figures: list[Figure],
-    runs: pd.DataFrame,
-    extra_tables: list[tuple[str, str]] = (),
-) -> str:
-    """The whole report as one HTML string."""
+def failed_html(runs: pd.DataFrame) -> str:
+    """The runs that did not finish ok, with the first line of their error (plug-in text: escaped)."""
+    bad = runs[runs["status"] != "ok"] if len(runs) and "status" in runs else runs.iloc[:0]
+    if bad.empty:
+        return "<p>None.</p>"
+    rows = []
+    for r in bad.head(MAX_FAILED).to_dict("records"):
+        err = str(r.get("error") or "").strip().splitlines()
+        cells = [str(r.get(c) if r.get(c) is not None else "") for c in FAILED_COLUMNS[:-1]] + [err[0][:300] if err else ""]
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{escape(h)}</th>" for h in FAILED_COLUMNS)
+    more = f"<p class='meta'>… and {len(bad) - MAX_FAILED} more (runs.csv has them all)</p>" if len(bad) > MAX_FAILED else ""
+    return f"<table class='failed'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def page(boards: dict, suite: pd.DataFrame, figures: list[Figure], runs: pd.DataFrame) -> str:
+    """The whole report as one HTML string; every string that comes from a record is escaped."""
     n_runs = len(runs)
     n_ok = int((runs["status"] == "ok").sum()) if n_runs else 0
     hw = sorted(set(runs["hardware"].dropna())) if n_runs and "hardware" in runs else []
@@ -146,7 +159,7 @@ def page(
         f"{escape(dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))} · records from "
         f"{escape(', '.join(f'{k}: {v}' for k, v in src.items()))} · hardware: {escape('; '.join(hw) or '?')}</p>",
         "<nav><a href='#suite'>suite</a><a href='#boards'>leaderboards</a><a href='#plots'>plots</a>"
-        "<a href='#curves'>learning curves</a><a href='#artifacts'>artifacts</a></nav>",
+        "<a href='#curves'>learning curves</a><a href='#artifacts'>artifacts</a><a href='#failed'>failed runs</a></nav>",
         "<h2 id='suite'>Suite: normalised scores across problems</h2>",
         f"<p class='legend'>{escape(SUITE_LEGEND)}</p>",
     ]
@@ -154,15 +167,16 @@ def page(
         parts.append(table_html(SUITE_HEADER, suite_rows(suite), suite.to_dict("records"), SUITE_NUMERIC, "suite"))
     else:
         parts.append("<p>No problem with reference points has runs yet.</p>")
-    for heading, html in extra_tables:
-        parts += [f"<h3>{escape(heading)}</h3>", html]
     parts += ["<h2 id='boards'>Leaderboards</h2>", f"<p class='legend'>{escape(LEGEND)}. Click a column to sort.</p>"]
-    for (problem, family), table in boards.items():
-        parts.append(f"<h3>{escape(title(problem, family, table))}</h3>")
+    wp = with_presets(boards)
+    for key, table in boards.items():
+        parts.append(f"<h3>{escape(title(key, table, wp))}</h3>")
         parts.append(table_html(HEADER, display_rows(table), table.to_dict("records"), NUMERIC_KEYS, "board"))
+        parts.append(f"<p class='note'>{escape(board_note(table))}</p>")
     for section, heading in [("plots", "Statistics"), ("curves", "Learning curves"), ("artifacts", "Artifacts from the runs")]:
         parts.append(f"<h2 id='{section}'>{heading}</h2>")
         figs = [f for f in figures if f.section == section]
         parts += [figure_html(f) for f in figs] or ["<p>Nothing to show.</p>"]
+    parts += ["<h2 id='failed'>Runs that did not finish</h2>", failed_html(runs)]
     parts += [f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts)

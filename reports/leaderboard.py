@@ -1,18 +1,35 @@
-"""Leaderboards: one per problem × family ranked in the primary metric's direction, and one for the suite.
+"""Leaderboards: one per problem × family × preset ranked in the primary metric's direction, and one for the suite.
 
-Ties: an entry whose 95 % interval overlaps the leader's is marked `tied`, because 3-5 seeds
-rarely separate close models and a bare rank would claim they do. Efficiency columns (wall time,
-throughput, parameters, peak memory) come with the hardware they were measured on, since shipped
-baseline records and the user's own runs may come from different machines.
+Per entry: the mean over seeds with a Student-t 95 % interval. The leader is the best entry with at
+least two seeds or an exact (deterministic) value; every other such entry is tested against it
+(Welch's t-test, or a one-sample t-test against an exact leader) and marked `tied` when the
+difference is not significant at α = 0.05, because 3-5 seeds rarely separate close models and a
+bare rank would claim they do. A one-seed entry has no variance to test with and is marked `?`.
+Efficiency columns (training time, throughput, parameters, the run's own peak memory) come with the
+hardware they were measured on, since shipped baseline records and the user's own runs may come
+from different machines.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from reports import stats
 from reports.curves import time_to_target
+
+
+class BoardKey(NamedTuple):
+    """Which runs one leaderboard ranks together: data, turned into a title only when rendered."""
+
+    problem: str
+    family: str
+    preset: str
+
+    def label(self, with_preset: bool = False) -> str:
+        return f"{self.problem} [{self.preset}]" if with_preset else self.problem
 
 
 def model_label(runs: pd.DataFrame) -> pd.Series:
@@ -25,10 +42,15 @@ def model_label(runs: pd.DataFrame) -> pd.Series:
 
 
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
-    """Columns computed from the flat run rows: `entry`, normalised score `norm`, time-to-target `ttt_s`."""
+    """Columns computed from the flat run rows: `entry`, normalised score `norm`, training seconds
+    `time_s` (and `time_from_wall` where an old record had only wall time), time-to-target `ttt_s`.
+
+    Repeated records of one deterministic config are collapsed to one row first, so every statistic
+    downstream counts a deterministic model as the single observation it is.
+    """
     if runs.empty or "norm" in runs:
         return runs
-    runs = runs.reset_index(drop=True)
+    runs = collapse_deterministic(runs.reset_index(drop=True)).reset_index(drop=True)
     runs["score"] = pd.to_numeric(runs["score"], errors="coerce")
     rnd = pd.to_numeric(runs.get("ref_random"), errors="coerce")
     ref = pd.to_numeric(runs.get("ref_reference"), errors="coerce")
@@ -36,13 +58,28 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
         runs["norm"] = ((runs["score"] - rnd) / (ref - rnd)).where(ref != rnd)
     n_cfg = runs.groupby(["problem", "family", "preset", "model"])["config_hash"].transform("nunique")
     runs["entry"] = model_label(runs).where(n_cfg <= 1, model_label(runs) + "@" + runs["config_hash"].astype(str).str[:6])
+    train, wall = _floats(runs, "train_s"), _floats(runs, "wall_s")
+    runs["time_s"] = np.where(np.isfinite(train), train, wall)
+    runs["time_from_wall"] = ~np.isfinite(train) & np.isfinite(wall)
     runs["ttt_s"] = time_to_target(runs)
     return runs
 
 
-def _num(s: pd.Series) -> float:
-    v = pd.to_numeric(s, errors="coerce")
-    return float(v.mean()) if v.notna().any() else float("nan")
+def deterministic_mask(runs: pd.DataFrame) -> np.ndarray:
+    """True for rows of records that declare `deterministic` (a missing field means stochastic)."""
+    if "deterministic" not in runs:
+        return np.zeros(len(runs), dtype=bool)
+    return np.array([v is True or v == 1 for v in runs["deterministic"]], dtype=bool)
+
+
+def collapse_deterministic(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per deterministic (problem, family, preset, model, config): its first ok seed, else its first."""
+    det = deterministic_mask(runs)
+    if not det.any():
+        return runs
+    d = runs[det].assign(_failed=(runs["status"] != "ok")[det]).sort_values(["_failed", "seed"], kind="stable")
+    keep = d.drop_duplicates(["problem", "family", "preset", "model", "config_hash"]).index
+    return runs[~det | runs.index.isin(keep)]
 
 
 def _nanmean(a: np.ndarray) -> float:
@@ -71,23 +108,70 @@ def pareto_mask(quality: np.ndarray, cost: np.ndarray, higher_is_better: bool = 
     return front
 
 
-def tied_with_leader(table: pd.DataFrame) -> list[str]:
-    """'leader' for rank 1, 'tied' when an interval overlaps the leader's, '?' without an interval,
-    '' otherwise (and for entries whose every run failed)."""
-    if table.empty:
-        return []
-    lead = table.iloc[0]
-    out = []
-    for i, r in enumerate(table.itertuples()):
-        if np.isnan(r.mean):
-            out.append("")  # every seed failed: nothing to be tied with
-        elif i == 0:
-            out.append("leader")
-        elif np.isnan(r.ci_low) or np.isnan(lead.ci_low):
-            out.append("?")
-        else:
-            out.append("tied" if r.ci_low <= lead.ci_high and r.ci_high >= lead.ci_low else "")
-    return out
+TEST_COLUMNS = ("p_value", "diff", "diff_low", "diff_high", "seeds_needed")
+
+
+def mark_ties(table: pd.DataFrame, samples: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Add `tied` and the test of each entry against the leader to a board sorted best first.
+
+    `samples[model]` holds the entry's ok scores (shape (n,)). `tied`: 'leader' for the best entry
+    with ≥ 2 seeds or an exact value; 'tied' where the test of its difference from the leader has
+    p ≥ α; '?' for a one-seed entry (no variance, so no test: never leader or tied); '' otherwise
+    and where every run failed. Columns `diff` (entry − leader) with its 95 % interval `diff_low`,
+    `diff_high`, `p_value`, and `seeds_needed` per side for 80 % power at the measured variance.
+    """
+    table = table.copy()
+    eligible = (table["mean"].notna() & ((table["seeds"] >= 2) | table["exact"])).to_numpy()
+    cols = {c: np.full(len(table), np.nan) for c in TEST_COLUMNS}
+    marks = ["" if m != m else "?" for m in table["mean"]]
+    if eligible.any():
+        lead = int(np.flatnonzero(eligible)[0])
+        marks[lead] = "leader"
+        lx, lexact = samples[table["model"].iloc[lead]], bool(table["exact"].iloc[lead])
+        for i in np.flatnonzero(eligible)[1:]:
+            x, exact = samples[table["model"].iloc[i]], bool(table["exact"].iloc[i])
+            t = stats.difference_test(x, lx, exact, lexact)
+            cols["p_value"][i], cols["diff"][i], cols["diff_low"][i], cols["diff_high"][i] = t["p"], t["diff"], t["low"], t["high"]
+            cols["seeds_needed"][i] = stats.seeds_needed(x, lx, exact, lexact)
+            marks[i] = "tied" if t["p"] >= stats.ALPHA else ""
+    table["tied"] = marks
+    for c, v in cols.items():
+        table[c] = v
+    return table
+
+
+def _entry(grp: pd.DataFrame, idx: np.ndarray, good: np.ndarray, cols: dict[str, np.ndarray]) -> dict:
+    """One board row from the runs `idx` of one entry (`good`: those that finished ok)."""
+    exact = bool(good.size) and bool(cols["deterministic"][good].all())
+    s = stats.seed_summary(cols["score"][good], exact=exact)
+    hardware = grp["hardware"].to_numpy() if "hardware" in grp else np.full(len(grp), "")
+    source = grp["source"].to_numpy() if "source" in grp else np.full(len(grp), "results")
+    return {
+        "metric": grp["primary_metric"].iloc[0],
+        "higher_is_better": bool(grp["higher_is_better"].iloc[0]),
+        "seeds": s["n"],
+        "exact": exact,
+        "mean": s["mean"],
+        "ci_low": s["ci_low"],
+        "ci_high": s["ci_high"],
+        "std": s["std"],
+        "iqm": s["iqm"],
+        "norm": _nanmean(cols["norm"][good]),
+        "ttt_s": stats.median_time(cols["ttt_s"][good]) if good.size else float("nan"),
+        "time_s": _nanmean(cols["time_s"][good]),
+        "time_from_wall": bool((cols["time_from_wall"][good] == 1).any()),
+        "wall_s": _nanmean(cols["wall_s"][good]),
+        "throughput": _nanmean(cols["throughput"][good]),
+        "params": _nanmean(cols["params"][good]),
+        "peak_rss_increase_mb": _nanmean(cols["peak_rss_increase_mb"][good]),
+        "cuda_peak_mb": _nanmean(cols["cuda_peak_mb"][good]),
+        "hardware": ", ".join(sorted({h for h in hardware[good] if isinstance(h, str)})),
+        "source": ", ".join(sorted({x for x in source[idx] if isinstance(x, str)})),
+        "failed": int(idx.size - good.size),
+    }
+
+
+NUMERIC = ("score", "norm", "ttt_s", "time_s", "time_from_wall", "wall_s", "throughput", "params", "peak_rss_increase_mb", "cuda_peak_mb")
 
 
 def _board(grp: pd.DataFrame) -> pd.DataFrame:
@@ -95,50 +179,29 @@ def _board(grp: pd.DataFrame) -> pd.DataFrame:
     10,000-run report builds a thousand of these."""
     higher = bool(grp["higher_is_better"].iloc[0])
     ok = (grp["status"] == "ok").to_numpy()
-    cols = {c: _floats(grp, c) for c in ("score", "norm", "ttt_s", "wall_s", "throughput", "params", "peak_rss_mb")}
-    hardware = grp["hardware"].to_numpy() if "hardware" in grp else np.full(len(grp), "")
-    source = grp["source"].to_numpy() if "source" in grp else np.full(len(grp), "results")
-    rows = []
+    cols = {c: _floats(grp, c) for c in NUMERIC}
+    cols["deterministic"] = deterministic_mask(grp)
+    rows, samples = [], {}
     for model, idx in grp.groupby("entry", sort=True).indices.items():
         good = idx[ok[idx]]
-        s = stats.seed_summary(cols["score"][good])
-        rows.append(
-            {
-                "model": model,
-                "metric": grp["primary_metric"].iloc[0],
-                "higher_is_better": higher,
-                "seeds": s["n"],
-                "mean": s["mean"],
-                "ci_low": s["ci_low"],
-                "ci_high": s["ci_high"],
-                "std": s["std"],
-                "iqm": s["iqm"],
-                "norm": _nanmean(cols["norm"][good]),
-                "ttt_s": stats.median_time(cols["ttt_s"][good]) if good.size else float("nan"),
-                "wall_s": _nanmean(cols["wall_s"][good]),
-                "throughput": _nanmean(cols["throughput"][good]),
-                "params": _nanmean(cols["params"][good]),
-                "peak_rss_mb": _nanmean(cols["peak_rss_mb"][good]),
-                "hardware": ", ".join(sorted({h for h in hardware[good] if isinstance(h, str)})),
-                "source": ", ".join(sorted({x for x in source[idx] if isinstance(x, str)})),
-                "failed": int(idx.size - good.size),
-            }
-        )
+        rows.append({"model": model, "name": grp["model"].iloc[idx[0]], **_entry(grp, idx, good, cols)})
+        samples[model] = cols["score"][good]
     table = pd.DataFrame(rows).sort_values(["mean", "model"], ascending=[not higher, True], na_position="last").reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
-    table["tied"] = tied_with_leader(table)
-    table["pareto"] = pareto_mask(table["mean"].to_numpy(), table["wall_s"].to_numpy(), higher)
+    table = mark_ties(table, samples)
+    table["pareto"] = pareto_mask(table["mean"].to_numpy(), table["time_s"].to_numpy(), higher)
     return table
 
 
-def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[tuple[str, str], pd.DataFrame]:
-    """{(problem, family): one row per entry, ranked best first} with seeds, mean, 95 % CI, std, IQM,
-    normalised score, time-to-target, efficiency columns, tie and Pareto marks.
+def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[BoardKey, pd.DataFrame]:
+    """{BoardKey(problem, family, preset): one row per entry, ranked best first} with seeds, mean,
+    95 % t interval, std, IQM, normalised score, time-to-target, efficiency columns, the test against
+    the leader (tie mark, p-value, difference and its interval, seeds needed) and Pareto marks.
 
     Only runs of one `preset` are ranked together (smoke runs would drag a mean down); None keeps
-    every preset and puts it in the title key as `problem [preset]`.
+    every preset, each ranked apart.
     """
-    out: dict[tuple[str, str], pd.DataFrame] = {}
+    out: dict[BoardKey, pd.DataFrame] = {}
     if runs.empty:
         return out
     if preset is not None:
@@ -147,58 +210,55 @@ def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[tu
     if runs.empty:
         return out
     for (problem, family, pre), grp in runs.groupby(["problem", "family", "preset"], sort=True):
-        out[(problem if preset is not None else f"{problem} [{pre}]", family)] = _board(grp)
+        out[BoardKey(problem, family, pre)] = _board(grp)
     return out
+
+
+SUITE_COLUMNS = ["rank", "model", "entry", "preset", "problems", "runs", "iqm", "iqm_low", "iqm_high", "mean", "median"]
+SUITE_COLUMNS += ["optimality_gap", "ttt_score", "time_s", "time_from_wall"]
+SHORT = {"iqm": "iqm", "mean": "mean", "median": "median", "optimality_gap": "og"}  # column prefix of each interval
+
+
+def _suite_row(m: pd.DataFrame, norm: np.ndarray, ttt: float) -> dict:
+    """Aggregates of one entry's ok runs `m` over problems; `norm` holds their normalised scores (len(m),)."""
+    groups = [norm[i] for i in m.groupby(["problem", "family"]).indices.values()]
+    agg = stats.aggregate_intervals(groups)
+    row = {
+        "problems": int(m[["problem", "family"]].drop_duplicates().shape[0]),
+        "normalised": int(sum(np.isfinite(g).any() for g in groups)),
+        "runs": len(m),
+    }
+    for k, short in SHORT.items():
+        row[k], row[f"{short}_low"], row[f"{short}_high"] = agg[k]
+    row.update(ttt_score=ttt, time_s=_nanmean(_floats(m, "time_s")), time_from_wall=bool((_floats(m, "time_from_wall") == 1).any()))
+    return row
 
 
 def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd.DataFrame:
     """One row per entry across every problem it ran, from normalised scores, ranked by coverage then IQM.
 
-    Columns: aggregates (IQM, mean, median, optimality gap) with stratified-bootstrap intervals, the
-    AlgoPerf time-to-target score over problems with a threshold, problems covered, mean wall time.
+    Columns: `entry` and `preset` (the data), `model` (their label), aggregates (IQM, mean, median,
+    optimality gap) with stratified-bootstrap intervals, the AlgoPerf time-to-target score over
+    problems with a threshold, problems covered, mean training seconds per run (`time_s`).
     Problems without reference points have no normalised score and are left out (counted apart).
     """
-    cols = ["rank", "model", "problems", "runs", "iqm", "iqm_low", "iqm_high", "mean", "median", "optimality_gap", "ttt_score", "wall_s"]
     if runs.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=SUITE_COLUMNS)
     if preset is not None:
         runs = runs[runs["preset"] == preset]
     runs = add_derived(runs)
     if runs.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=SUITE_COLUMNS)
     ok = runs[runs["status"] == "ok"]
     ttt = time_profile_scores(runs)
-    rows = []
     norm = _floats(ok, "norm")
+    rows = []
     for (entry, pre), m in ok.groupby(["entry", "preset"], sort=True):
-        pos = ok.index.get_indexer(m.index)
-        groups = [norm[pos[i]] for i in m.groupby(["problem", "family"]).indices.values()]
-        agg = stats.aggregate_intervals(groups)
         label = entry if preset is not None else f"{entry} [{pre}]"
-        rows.append(
-            {
-                "model": label,
-                "problems": int(m[["problem", "family"]].drop_duplicates().shape[0]),
-                "normalised": int(sum(np.isfinite(g).any() for g in groups)),
-                "runs": len(m),
-                "iqm": agg["iqm"][0],
-                "iqm_low": agg["iqm"][1],
-                "iqm_high": agg["iqm"][2],
-                "mean": agg["mean"][0],
-                "mean_low": agg["mean"][1],
-                "mean_high": agg["mean"][2],
-                "median": agg["median"][0],
-                "median_low": agg["median"][1],
-                "median_high": agg["median"][2],
-                "optimality_gap": agg["optimality_gap"][0],
-                "og_low": agg["optimality_gap"][1],
-                "og_high": agg["optimality_gap"][2],
-                "ttt_score": ttt.get((entry, pre), float("nan")),
-                "wall_s": _nanmean(_floats(m, "wall_s")),
-            }
-        )
+        row = _suite_row(m, norm[ok.index.get_indexer(m.index)], ttt.get((entry, pre), float("nan")))
+        rows.append({"model": label, "entry": entry, "preset": pre, **row})
     if not rows:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=SUITE_COLUMNS)
     # An IQM over 2 problems is not comparable with one over 5, so entries that ran more of the
     # normalised problems rank first and IQM orders entries of equal coverage.
     table = (

@@ -60,54 +60,73 @@ def _save(fig, out: Path, name: str, title: str, caption: str = "", section: str
     return Figure(name, title, png, svg, caption, section)
 
 
+def _curve_runs(runs: pd.DataFrame, key, entries: list[str]) -> pd.DataFrame:
+    """The ok runs of one board's `entries`."""
+    sel = runs[(runs["problem"] == key.problem) & (runs["family"] == key.family) & (runs["preset"] == key.preset)]
+    return sel[(sel["status"] == "ok") & sel["entry"].isin(entries)]
+
+
+def _first_str(sel: pd.DataFrame, col: str) -> str | None:
+    vals = [v for v in sel[col] if isinstance(v, str) and v] if col in sel else []
+    return vals[0] if vals else None
+
+
+def _draw_entry(axes, entry: str, per_seed: list[pd.DataFrame], setup: list[float]) -> None:
+    """One entry's mean curve and band against the curve axis and against training seconds."""
+    steps = [c["step"].to_numpy() for c in per_seed]
+    grid, m, lo, hi = stats.curve_band(steps, [c["value"].to_numpy() for c in per_seed])
+    # Seeds differ in speed, so the time axis is the seeds' mean time at each step, set-up taken off.
+    secs = [c["wall_s"].to_numpy() - s for c, s in zip(per_seed, setup)]
+    _, t, _, _ = stats.curve_band(steps, secs, reps=1)
+    (line,) = axes[0].plot(grid, m, label=f"{entry} (n={len(per_seed)})")
+    axes[0].fill_between(grid, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+    axes[1].plot(t, m, color=line.get_color())
+    axes[1].fill_between(t, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
 def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: int = MAX_PROBLEMS, top_k: int = TOP_K) -> list[Figure]:
-    """Per problem: the top entries' mean curve with a 95 % bootstrap band over seeds, against steps
-    (epochs for Lightning families, env steps for RL) and against wall-clock seconds."""
+    """Per board: the top entries' mean curve with a 95 % bootstrap band over seeds, against the axis
+    the records declare (`record["curve"]`: epochs, env steps, ...) and against training seconds."""
     plt = _plt()
     figs = []
-    for (problem, family), table in list(boards.items())[:max_problems]:
+    with_preset = len({k.preset for k in boards}) > 1
+    for key, table in list(boards.items())[:max_problems]:
         entries = list(table["model"][:top_k])
-        sel = runs[(runs["problem"] == problem.split(" [")[0]) & (runs["family"] == family) & (runs["status"] == "ok")]
-        if " [" in problem:
-            sel = sel[sel["preset"] == problem.split(" [")[1].rstrip("]")]
-        sel = sel[sel["entry"].isin(entries)]
+        sel = _curve_runs(runs, key, entries)
         if sel.empty:
             continue
         curves = read_curves(list(sel["dir"]))
         names = set().union(*[set(c["metric"].unique()) for c in curves]) if curves else set()
         first = sel.iloc[0]
-        cm = first.get("ref_curve_metric")
-        metric = learning_metric(names, first["primary_metric"], cm if isinstance(cm, str) else None)
+        declared = _first_str(sel, "curve_metric")
+        metric = learning_metric(names, declared, first["primary_metric"])
         if metric is None:
             continue
-        fig, axes = plt.subplots(1, 2 if family == "rl" else 1, figsize=(10 if family == "rl" else 5.5, 3.6), squeeze=False)
+        setup = pd.to_numeric(sel["setup_s"], errors="coerce").fillna(0.0).to_numpy() if "setup_s" in sel else np.zeros(len(sel))
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), squeeze=False)
         axes = axes[0]
         for entry in entries:
             idx = [i for i, e in enumerate(sel["entry"]) if e == entry]
-            per_seed = [curves[i][curves[i]["metric"] == metric].sort_values("step") for i in idx]
-            per_seed = [c for c in per_seed if len(c)]
-            if not per_seed:
-                continue
-            steps = [c["step"].to_numpy() for c in per_seed]
-            grid, m, lo, hi = stats.curve_band(steps, [c["value"].to_numpy() for c in per_seed])
-            # Seeds differ in speed, so the time axis is the seeds' mean wall-clock at each step.
-            _, wall, _, _ = stats.curve_band(steps, [c["wall_s"].to_numpy() for c in per_seed], reps=1)
-            (line,) = axes[0].plot(grid, m, label=f"{entry} (n={len(per_seed)})")
-            axes[0].fill_between(grid, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
-            if len(axes) > 1:  # RL: return against wall-clock time too
-                axes[1].plot(wall, m, color=line.get_color())
-                axes[1].fill_between(wall, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+            per_seed = [(curves[i][curves[i]["metric"] == metric].sort_values("step"), setup[i]) for i in idx]
+            per_seed = [(c, s) for c, s in per_seed if len(c)]
+            if per_seed:
+                _draw_entry(axes, entry, [c for c, _ in per_seed], [s for _, s in per_seed])
         thr = first.get("ref_threshold")
-        for ax, xlabel in zip(axes, ["env steps" if family == "rl" else "epoch", "wall-clock s (mean over seeds at each step)"]):
-            if thr is not None and thr == thr and metric == (cm if isinstance(cm, str) else first["primary_metric"]):
+        timed = "setup_s" in sel and pd.to_numeric(sel["setup_s"], errors="coerce").notna().all()
+        clock = "training s" if timed else "s since the run started (older records: set-up included)"
+        xlabels = [_first_str(sel, "curve_axis") or "step", f"{clock}, mean over seeds at each step"]
+        for ax, xlabel in zip(axes, xlabels):
+            if thr is not None and thr == thr and metric == (declared or first["primary_metric"]):
                 ax.axhline(float(thr), color="grey", linestyle="--", linewidth=1, label="threshold")
             ax.set_xlabel(xlabel)
             ax.set_ylabel(metric)
             ax.grid(alpha=0.3)
         axes[0].legend(fontsize=7, loc="lower right", framealpha=0.7)  # "best" searches positions: slow
-        fig.subplots_adjust(left=0.1 if len(axes) == 1 else 0.07, right=0.97, bottom=0.15, top=0.86, wspace=0.22)
-        fig.suptitle(f"{problem} · {family}: {metric}, mean and 95 % bootstrap band over seeds", fontsize=10)
-        figs.append(_save(fig, out, f"curves_{slug(problem)}_{slug(family)}", f"Learning curves: {problem} · {family}", section="curves"))
+        fig.subplots_adjust(left=0.07, right=0.97, bottom=0.15, top=0.86, wspace=0.22)
+        name = key.label(with_preset)
+        fig.suptitle(f"{name} · {key.family}: {metric}, mean and 95 % bootstrap band over seeds", fontsize=10)
+        fname = f"curves_{slug(key.problem)}_{slug(key.family)}" + (f"_{slug(key.preset)}" if with_preset else "")
+        figs.append(_save(fig, out, fname, f"Learning curves: {name} · {key.family}", section="curves"))
     return figs
 
 
@@ -146,11 +165,11 @@ def score_profiles(runs: pd.DataFrame, suite: pd.DataFrame, out: Path, top_k: in
     lo, hi = float(ok["norm"].min()), float(ok["norm"].max())
     taus = np.linspace(min(lo, 0.0), max(hi, 1.0), 101)
     fig, ax = plt.subplots(figsize=(6, 4))
-    for entry in suite["model"].head(top_k):
-        m = ok[ok["entry"] == entry.split(" [")[0]]
+    for r in suite.head(top_k).itertuples():
+        m = ok[(ok["entry"] == r.entry) & (ok["preset"] == r.preset)]
         groups = [g["norm"].to_numpy(float) for _, g in m.groupby(["problem", "family"])]
         if groups:
-            ax.plot(taus, stats.score_profile(groups, taus), label=entry)
+            ax.plot(taus, stats.score_profile(groups, taus), label=r.model)
     ax.set_xlabel("normalised score τ")
     ax.set_ylabel("fraction of runs with score > τ")
     ax.grid(alpha=0.3)
@@ -196,21 +215,23 @@ def poi_pairs(runs: pd.DataFrame, suite: pd.DataFrame, top_k: int = 8) -> pd.Dat
     rows = []
     if suite is None or suite.empty or runs.empty:
         return pd.DataFrame(rows)
-    models = [m.split(" [")[0] for m in suite["model"].head(top_k)]
-    ok = runs[(runs["status"] == "ok") & runs["entry"].isin(models)]
-    # {(problem, family, preset): {entry: scores (n,)}} built in one pass
-    cells: dict[tuple, dict[str, np.ndarray]] = {}
+    top = suite.head(top_k)
+    models = list(zip(top["entry"], top["preset"]))  # suite rows are (entry, preset) pairs
+    labels = dict(zip(models, top["model"]))
+    ok = runs[(runs["status"] == "ok") & runs["entry"].isin({e for e, _ in models})]
+    # {(problem, family): {(entry, preset): scores (n,)}} built in one pass
+    cells: dict[tuple, dict[tuple, np.ndarray]] = {}
     hib: dict[tuple, bool] = {}
     score = ok["score"].to_numpy(float)
-    for key, idx in ok.groupby(["problem", "family", "preset", "entry"]).indices.items():
-        cells.setdefault(key[:3], {})[key[3]] = score[idx]
-        hib[key[:3]] = bool(ok["higher_is_better"].iloc[idx[0]])
+    for (problem, family, pre, entry), idx in ok.groupby(["problem", "family", "preset", "entry"]).indices.items():
+        cells.setdefault((problem, family), {})[(entry, pre)] = score[idx]
+        hib[(problem, family)] = bool(ok["higher_is_better"].iloc[idx[0]])
     x = models[0]
     for y in models[1:]:
         both = [k for k, c in cells.items() if x in c and y in c]
         if both:
             p, lo, hi = stats.probability_of_improvement([cells[k][x] for k in both], [cells[k][y] for k in both], [hib[k] for k in both])
-            rows.append({"x": x, "y": y, "problems": len(both), "p": p, "low": lo, "high": hi})
+            rows.append({"x": labels[x], "y": labels[y], "problems": len(both), "p": p, "low": lo, "high": hi})
     return pd.DataFrame(rows)
 
 
@@ -232,28 +253,28 @@ def poi_plot(pairs: pd.DataFrame, out: Path) -> Figure | None:
 
 
 def pareto_plot(suite: pd.DataFrame, out: Path, top_k: int = 20) -> Figure | None:
-    """Suite-level quality against time: normalised IQM (95 % interval) against mean wall seconds per
-    run, the Pareto front (no entry both better and faster) joined. Per problem, the leaderboards'
+    """Suite-level quality against time: normalised IQM (95 % interval) against mean training seconds
+    per run, the Pareto front (no entry both better and faster) joined. Per problem, the leaderboards'
     Pareto column marks the same."""
     from reports.leaderboard import pareto_mask
 
     if suite is None or suite.empty:
         return None
     s = suite.head(top_k)
-    s = s[np.isfinite(s["iqm"].astype(float)) & np.isfinite(s["wall_s"].astype(float))]
+    s = s[np.isfinite(s["iqm"].astype(float)) & np.isfinite(s["time_s"].astype(float))]
     if s.empty:
         return None
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     err = np.abs(np.vstack([s["iqm"] - s["iqm_low"], s["iqm_high"] - s["iqm"]]).astype(float))
-    ax.errorbar(s["wall_s"], s["iqm"], yerr=np.nan_to_num(err), fmt="o", alpha=0.7)
-    front = s[pareto_mask(s["iqm"].to_numpy(float), s["wall_s"].to_numpy(float))].sort_values("wall_s")
-    ax.plot(front["wall_s"], front["iqm"], "r-", linewidth=1, label="Pareto front")
+    ax.errorbar(s["time_s"], s["iqm"], yerr=np.nan_to_num(err), fmt="o", alpha=0.7)
+    front = s[pareto_mask(s["iqm"].to_numpy(float), s["time_s"].to_numpy(float))].sort_values("time_s")
+    ax.plot(front["time_s"], front["iqm"], "r-", linewidth=1, label="Pareto front")
     for r in s.head(10).itertuples():
-        ax.annotate(str(r.model), (r.wall_s, r.iqm), fontsize=7)
+        ax.annotate(str(r.model), (r.time_s, r.iqm), fontsize=7)
     ax.set_xscale("log")
     ax.minorticks_off()  # minor log ticks cost more to lay out than the rest of the figure
-    ax.set_xlabel("mean wall s per run (log)")
+    ax.set_xlabel("mean training s per run (log)")
     ax.set_ylabel("IQM normalised score")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
@@ -269,11 +290,12 @@ def gather_artifacts(runs: pd.DataFrame, boards: dict, out: Path, limit: int = M
     if runs.empty or "artifacts" not in runs:
         return figs
     ok = runs[(runs["status"] == "ok") & (runs["artifacts"] != "[]")].sort_values("seed")
-    first = ok.groupby(["problem", "family", "entry"], sort=False).head(1).set_index(["problem", "family", "entry"])
+    first = ok.groupby(["problem", "family", "preset", "entry"], sort=False).head(1).set_index(["problem", "family", "preset", "entry"])
     dest = out / "artifacts"
-    for (problem, family), table in boards.items():
+    with_preset = len({k.preset for k in boards}) > 1
+    for board, table in boards.items():
         for entry in table["model"][:3]:
-            key = (problem.split(" [")[0], family, entry)
+            key = (board.problem, board.family, board.preset, entry)
             if key not in first.index or len(figs) >= limit:
                 continue
             row = first.loc[key]
@@ -288,5 +310,5 @@ def gather_artifacts(runs: pd.DataFrame, boards: dict, out: Path, limit: int = M
                 target = dest / f"{name}{src.suffix.lower()}"
                 shutil.copyfile(src, target)
                 cap = f"{art.get('caption') or ''} ({row['source']} record, seed {row['seed']})"
-                figs.append(Figure(name, f"{problem} · {family} · {entry}", target, None, cap, "artifacts"))
+                figs.append(Figure(name, f"{board.label(with_preset)} · {board.family} · {entry}", target, None, cap, "artifacts"))
     return figs

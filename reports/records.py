@@ -81,18 +81,24 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     timing = rec.get("timing") or {}
     res = rec.get("resources") or {}
     ref = rank.get("reference") or {}
+    axis, curve = curve_spec(rec, rank)
     row.update(
+        deterministic=bool(rec.get("deterministic", False)),
+        setup_s=timing.get("setup_s"),
         wall_s=timing.get("wall_s"),
         train_s=timing.get("train_s"),
         eval_s=timing.get("eval_s"),
         params=res.get("params"),
         throughput=res.get("throughput"),
-        peak_rss_mb=res.get("peak_rss_mb"),
+        # Not the old `peak_rss_mb`: that was the process's high-water mark, shared by every run in it.
+        peak_rss_increase_mb=res.get("peak_rss_increase_mb"),
+        cuda_peak_mb=res.get("cuda_peak_mb"),
         device=res.get("device"),
         ref_random=ref.get("random"),
         ref_reference=ref.get("reference"),
         ref_threshold=ref.get("threshold"),
-        ref_curve_metric=ref.get("curve_metric"),
+        curve_axis=axis,
+        curve_metric=curve,
         cpu=(rec.get("env") or {}).get("cpu"),
         hardware=hardware(rec.get("env")),
         artifacts=json.dumps(rec.get("artifacts") or []),
@@ -104,13 +110,26 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     return row
 
 
+def curve_spec(rec: dict, rank: dict) -> tuple[str, str]:
+    """(x axis, metric) of the record's learning curve, as its family declared them in `record["curve"]`.
+
+    Records from before the field: axis "step"; metric the threshold's `curve_metric`, else the
+    primary metric's `val/` twin (`test/acc` → `val/acc`), which the plot uses if the curve has it.
+    """
+    curve = rec.get("curve") or {}
+    metric = curve.get("metric") or (rank.get("reference") or {}).get("curve_metric") or val_twin(rank["primary_metric"])
+    return (curve.get("axis") or "step", metric)
+
+
+def val_twin(metric: str) -> str:
+    """`test/acc` → `val/acc`, `gen/fd` → `val/fd`: the validation metric of the same name."""
+    return "val/" + metric.split("/", 1)[-1]
+
+
 def _read(path: str) -> dict | None:
-    try:
-        with open(os.path.join(path, store.RESULT_FILE), "rb") as f:
-            rec = json.loads(f.read())
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
-        return None
-    rec["_dir"] = path
+    rec = store.read_record(Path(path))
+    if rec is not None:
+        rec["_dir"] = path
     return rec
 
 

@@ -51,25 +51,54 @@ def trimmed_mean(x: np.ndarray, cut: float = 0.25) -> np.ndarray:
     return np.sort(x, axis=1)[:, k : n - k].mean(axis=1)
 
 
-def bootstrap_ci(x, confidence: float = CONFIDENCE, reps: int = REPS, seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of `x` (shape (n,)); (nan, nan) for fewer than 2 values.
+INTERVAL_METHOD = "Student-t interval of the mean"
+ALPHA = 0.05  # tie test: "tied with the leader" when the difference is not significant at this level
+POWER = 0.8  # seeds needed: per side, to detect the measured difference this often at ALPHA (two-sided)
+MAX_SEEDS = 10_000  # a power calculation past this reports "more than" rather than a number
 
-    Percentile rather than BCa: with 3 seeds BCa's jackknife acceleration is unstable or undefined.
+
+def _t_quantile(q: float, df):
+    """Student-t quantile; scipy.special rather than scipy.stats, whose import alone took ~1.5 s of a report."""
+    from scipy.special import stdtrit
+
+    return stdtrit(df, q)
+
+
+def t_intervals(x: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t interval of the mean of each row: x (R, n) → (low (R,), high (R,)); nan for n < 2.
+
+    mean ± t(1 - α/2, n - 1) · s / √n. Chosen over a percentile bootstrap because with 3 seeds the
+    bootstrap interval is the seeds' [min, max], which holds a normal mean only ~75 % of the time;
+    the t interval's coverage is exact for normal seeds at any n (`benchmarks/interval_coverage.py`
+    prints it for skewed and two-point data too).
+    """
+    x = np.asarray(x, dtype=float)
+    n = x.shape[1]
+    if n < 2:
+        nan = np.full(x.shape[0], np.nan)
+        return nan, nan.copy()
+    m = x.mean(axis=1)
+    half = _t_quantile(0.5 + confidence / 2, n - 1) * x.std(axis=1, ddof=1) / np.sqrt(n)
+    return m - half, m + half
+
+
+def t_interval(x, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Student-t interval of the mean of `x` (shape (n,)); (nan, nan) for fewer than 2 values."""
+    x = _finite(x)
+    lo, hi = t_intervals(x[None, :], confidence)
+    return (float(lo[0]), float(hi[0]))
+
+
+def seed_summary(x, exact: bool = False) -> dict[str, float]:
+    """mean, std (ddof 1), IQM, 95 % t interval of the mean and n over the seeds in `x` (shape (n,)).
+
+    `exact`: the values come from a deterministic model, so they are one observation, not a sample:
+    n = 1, no std and no interval (repeats of it are collapsed by the caller).
     """
     x = _finite(x)
-    if x.size < 2:
-        return (float("nan"), float("nan"))
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, x.size, size=(reps, x.size))].mean(axis=1)  # (reps,)
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(means, [alpha, 1 - alpha])
-    return (float(lo), float(hi))
-
-
-def seed_summary(x) -> dict[str, float]:
-    """mean, std (ddof 1), IQM, 95 % bootstrap CI of the mean and n over the seeds in `x` (shape (n,))."""
-    x = _finite(x)
-    lo, hi = bootstrap_ci(x)
+    if exact:
+        x = x[:1]
+    lo, hi = t_interval(x)
     return {
         "n": int(x.size),
         "mean": float(x.mean()) if x.size else float("nan"),
@@ -78,6 +107,88 @@ def seed_summary(x) -> dict[str, float]:
         "ci_low": lo,
         "ci_high": hi,
     }
+
+
+def _sides(a, b, exact_a: bool, exact_b: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Finite values of both sides, an exact side cut to its one value; None unless each side is
+    exact or has the ≥ 2 values a variance needs."""
+    a, b = _finite(a), _finite(b)
+    a, b = (a[:1] if exact_a else a), (b[:1] if exact_b else b)
+    if not a.size or not b.size or (a.size < 2 and not exact_a) or (b.size < 2 and not exact_b):
+        return None
+    return a, b
+
+
+def difference_test(a, b, exact_a: bool = False, exact_b: bool = False, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """Is mean(a) different from mean(b)? {diff, low, high, p}: diff = mean(a) - mean(b), its interval, p-value.
+
+    `a` (n,) and `b` (m,) are two entries' seeds. Welch's t-test (unequal variances, Welch-Satterthwaite
+    degrees of freedom) when both are samples; when one side is a single exact value (a deterministic
+    model), a one-sample t-test of the other side's seeds against it. Zero spread on both sides makes
+    the difference exact: p = 0 if it is non-zero, else 1. A side that is neither exact nor ≥ 2
+    values gives all nan: one seed has no variance to test with.
+    """
+    from scipy.special import stdtr
+
+    sides = _sides(a, b, exact_a, exact_b)
+    if sides is None:
+        return {"diff": float("nan"), "low": float("nan"), "high": float("nan"), "p": float("nan")}
+    a, b = sides
+    diff = float(a.mean() - b.mean())
+    va = a.var(ddof=1) / a.size if a.size > 1 else 0.0
+    vb = b.var(ddof=1) / b.size if b.size > 1 else 0.0
+    se = float(np.sqrt(va + vb))
+    if se == 0:
+        return {"diff": diff, "low": diff, "high": diff, "p": 0.0 if diff != 0 else 1.0}
+    # Welch-Satterthwaite; with b exact (vb = 0) this is a.size - 1, the one-sample test's df.
+    df = (va + vb) ** 2 / ((va**2 / (a.size - 1) if a.size > 1 else 0.0) + (vb**2 / (b.size - 1) if b.size > 1 else 0.0))
+    half = float(_t_quantile(0.5 + confidence / 2, df)) * se
+    p = float(2 * stdtr(df, -abs(diff) / se))
+    return {"diff": diff, "low": diff - half, "high": diff + half, "p": p}
+
+
+def _power(n: np.ndarray, effect: float, one_sample: bool, alpha: float) -> np.ndarray:
+    """Power of the two-sided t-test with n seeds per side (or n seeds against an exact value)."""
+    from scipy.special import nctdtr
+
+    n = np.asarray(n, dtype=float)
+    df = n - 1 if one_sample else 2 * n - 2
+    nc = effect * np.sqrt(n if one_sample else n / 2)
+    crit = _t_quantile(1 - alpha / 2, df)
+    return 1 - nctdtr(df, nc, crit) + nctdtr(df, nc, -crit)
+
+
+def seeds_needed(a, b, exact_a: bool = False, exact_b: bool = False, power: float = POWER, alpha: float = ALPHA) -> float:
+    """About how many seeds per side a t-test needs to tell mean(a) from mean(b) at the measured variance.
+
+    Two-sample (equal seeds per side, standardised by the root mean of the two variances, which is
+    the Welch variance at equal n) or, when one side is exact, seeds of the other against it
+    (one-sample). The smallest n ≥ 2 with power ≥ `power` at two-sided level `alpha`; inf when the
+    means are equal or it would take more than MAX_SEEDS; nan when a side is neither exact nor ≥ 2
+    values; 0 when both are exact (nothing to sample); 2, the fewest that give an interval, when
+    neither side varies but the means differ.
+    """
+    sides = _sides(a, b, exact_a, exact_b)
+    if sides is None:
+        return float("nan")
+    a, b = sides
+    if exact_a and exact_b:
+        return 0.0
+    one_sample = exact_a or exact_b
+    diff = abs(a.mean() - b.mean())
+    var = sum(v.var(ddof=1) for v in (a, b) if v.size > 1) / (1 if one_sample else 2)
+    if diff == 0:
+        return float("inf")
+    if var == 0:
+        return 2.0
+    effect = diff / np.sqrt(var)
+    hi = 2
+    while _power(np.array([hi]), effect, one_sample, alpha)[0] < power:
+        if hi >= MAX_SEEDS:
+            return float("inf")
+        hi = min(hi * 2, MAX_SEEDS)
+    grid = np.arange(max(2, hi // 2), hi + 1)
+    return float(grid[np.argmax(_power(grid, effect, one_sample, alpha) >= power)])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import synthetic
+from benchmarks import synthetic
 from reports.compare import head_to_head
 from reports.records import load_with_baseline
 from suite.cli import main as bench

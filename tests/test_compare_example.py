@@ -13,11 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reports import synthetic
+import numpy as np
+import pytest
+
+from benchmarks import synthetic
+from reports import stats
 from reports.records import load
+from reports.render import interval, mean_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(sys.executable).parent / "bench"
+
+pytestmark = pytest.mark.slow  # a pip install and two training runs in a child process: ~30 s
 
 
 def test_example_plugin_installs_and_compares(tmp_path):
@@ -61,4 +68,11 @@ def test_example_plugin_installs_and_compares(tmp_path):
     runs = load(results)
     mine = runs[runs["model"] == "res_mlp"]
     assert sorted(mine["seed"]) == [0, 1] and (mine["status"] == "ok").all()
-    assert mine["score"].astype(float).between(0, 1).all()  # an accuracy; a smoke run is too short to promise more
+    # The table compares the records just written: res_mlp's mean and t interval over its two seeds,
+    # and P(res_mlp > mlp) from those seeds against the three mlp records, as printed in mlp's row.
+    scores = mine["score"].to_numpy(float)
+    lo, hi = stats.t_interval(scores)
+    assert mean_cell({"mean": scores.mean(), "ci_low": lo, "ci_high": hi}) in proc.stdout
+    p, p_lo, p_hi = stats.probability_of_improvement([scores], [np.array([0.60, 0.62, 0.61])])
+    mlp_row = next(line for line in proc.stdout.splitlines() if "│ mlp" in line)
+    assert interval({"p": p, "lo": p_lo, "hi": p_hi}, "p", "lo", "hi") in mlp_row

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports import synthetic
-from reports.leaderboard import leaderboards, pareto_mask, suite_leaderboard
+from benchmarks import synthetic
+from reports.leaderboard import BoardKey, leaderboards, pareto_mask, suite_leaderboard
 from reports.records import load, load_with_baseline
 from suite.cli import main as bench
 
@@ -58,18 +58,29 @@ def results(tmp_path):
     return synthetic_dir
 
 
+DIGITS_KEY = BoardKey("digits", "classification", "standard")
+
+
 def test_leaderboard_ranks_in_metric_direction_and_marks_ties(results):
+    from scipy.stats import ttest_ind
+
     boards = leaderboards(load(results))
-    digits = boards[("digits", "classification")]
+    digits = boards[DIGITS_KEY]
     assert list(digits["model"]) == ["big", "mid", "small"]
-    assert list(digits["tied"]) == ["leader", "tied", ""]  # mid's interval overlaps big's; small's does not
+    assert list(digits["tied"]) == ["leader", "tied", ""]  # Welch: mid is not told apart from big, small is
+    p_mid = ttest_ind([0.96, 0.975, 0.985], [0.97, 0.98, 0.99], equal_var=False).pvalue
+    assert digits.loc[1, "p_value"] == pytest.approx(p_mid) and digits.loc[2, "p_value"] < 0.05
+    assert (
+        digits.loc[1, "diff"] == pytest.approx((0.96 + 0.975 + 0.985) / 3 - 0.98)
+        and digits.loc[1, "diff_low"] < 0 < digits.loc[1, "diff_high"]
+    )
     assert digits.loc[0, "seeds"] == 3 and digits.loc[0, "mean"] == pytest.approx(0.98)
     assert digits.loc[0, "norm"] == pytest.approx((0.98 - 0.1) / 0.9)
     # Pareto: small is fastest, mid faster than big but worse, big best → all three on the front
     assert list(digits["pareto"]) == [True, True, True]
-    noise = boards[("noise", "classification")]
+    noise = boards[BoardKey("noise", "classification", "standard")]
     assert list(noise["model"]) == ["big", "small"]  # lower loss ranks first
-    cart = boards[("cartpole", "rl")]
+    cart = boards[BoardKey("cartpole", "rl", "standard")]
     # dqn missed the threshold on 1 of 3 seeds: median of [10, 12, inf] = 12
     assert cart.set_index("model").loc["dqn", "ttt_s"] == 12.0
     assert (cart["hardware"] == "Synthetic CPU ×2").all()
@@ -105,7 +116,7 @@ def test_baseline_fills_only_tasks_the_user_has_not_run(tmp_path):
     runs = load_with_baseline(user, base)
     assert sorted(set(runs["task"])) == ["digits_cnn", "digits_mine", "digits_mlp"]
     assert list(runs[runs["task"] == "digits_mlp"]["source"]) == ["results"]  # the user's mlp wins, never mixed
-    board = leaderboards(runs)[("digits", "classification")].set_index("model")
+    board = leaderboards(runs)[DIGITS_KEY].set_index("model")
     assert board.loc["cnn", "source"] == "baseline" and board.loc["cnn", "hardware"] == "Baseline EPYC ×2"
     assert len(load_with_baseline(user, base, use_baseline=False)) == 2
 
@@ -116,15 +127,28 @@ def test_bench_report_writes_every_format(results, tmp_path, capsys):
     rec = synthetic.record("digits", "<script>alert(1)</script>", 0, 0.3, refs=DIGITS)
     rec["task"], rec["run_id"] = "digits_evil", "digits_evil__standard__c0ffee0000__s0"
     synthetic.write(results, rec)
+    # a failed run whose error text and config hold HTML: the page lists failed runs with their error
+    bad = synthetic.record("digits", "crash", 0, None, refs=DIGITS, status="failed")
+    bad["error"], bad["config"] = "ValueError: <script>alert('err')</script>", {"note": "<script>alert('cfg')</script>"}
+    synthetic.write(results, bad)
     assert bench(["report", "--results", str(results), "--out", str(out), "--no-baseline", "--wandb", "disabled"]) == 0
     printed = capsys.readouterr().out
     assert "digits · classification · test/acc" in printed and "suite" in printed
+    assert "train s" in printed and "Student-t" in printed and "seeds per side" in printed
     for name in ["leaderboard.md", "leaderboard.csv", "suite.csv", "runs.csv", "leaderboard.parquet", "runs.parquet", "report.html"]:
         assert (out / name).stat().st_size > 0, name
     board = pd.read_parquet(out / "leaderboard.parquet")
-    assert board[board["problem"] == "digits"]["model"].tolist() == ["big", "mid", "small", "<script>alert(1)</script>"]
+    assert board[board["problem"] == "digits"]["model"].tolist() == ["big", "mid", "small", "<script>alert(1)</script>", "crash"]
+    csv = pd.read_csv(out / "leaderboard.csv")
+    digits = csv[csv["problem"] == "digits"].set_index("model")
+    assert {"p_value", "diff", "diff_low", "diff_high", "seeds_needed", "exact", "time_s", "peak_rss_increase_mb", "preset"} <= set(csv)
+    assert digits.loc["mid", "p_value"] > 0.05 and digits.loc["mid", "seeds_needed"] > 3 and digits.loc["mid", "tied"] == "tied"
     md = (out / "leaderboard.md").read_text()
     assert "| 1 | big | 3 | 0.98 [" in md
+    # the legend names the interval and the tie test; each board states the seeds needed
+    assert "Student-t interval of the mean" in md and "Welch's t-test" in md and "α = 0.05" in md
+    n_mid = int(digits.loc["mid", "seeds_needed"])
+    assert "big vs runner-up mid: mid − big = -0.006667 [95% CI " in md and f"about {n_mid} seeds per side would separate them" in md
     for fig in [
         "interval_estimates",
         "probability_of_improvement",
@@ -136,7 +160,8 @@ def test_bench_report_writes_every_format(results, tmp_path, capsys):
     ]:
         assert (out / "plots" / f"{fig}.png").is_file() and (out / "plots" / f"{fig}.svg").is_file(), fig
     html = (out / "report.html").read_text()
-    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<script") == 1  # the page's own sorting script, nothing from a record
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "ValueError: &lt;script&gt;alert(&#x27;err&#x27;)" in html
     assert "confusion &lt;matrix&gt;" in html  # artifact captions escaped and gathered in
     assert not re.search(r"(src|href)=\"(https?:)?//", html)  # nothing fetched from the network
     assert html.count('src="data:image/png;base64,') >= 8
@@ -165,18 +190,23 @@ def test_ship_baseline_copies_records_and_small_images(results, tmp_path):
     assert ship(results, tmp_path / "none", presets=("smoke",)) == 0
 
 
-def test_time_to_target_read_from_curves_when_the_runner_did_not_report_it(tmp_path):
+def test_time_to_target_read_from_curves_counts_training_time_only(tmp_path):
     from reports.curves import time_to_target
 
     refs = {"random": 0.1, "reference": 1.0, "threshold": 0.9, "curve_metric": "val/acc"}
     fast = synthetic.curve("val/acc", 0.95, 0.1, 10, 5.0)  # wall_s = 0.1 + 5 t, t = 0, 1/9, ...
     slow = synthetic.curve("val/acc", 0.85, 0.1, 10, 5.0)  # never reaches 0.9
-    synthetic.write(tmp_path, synthetic.record("digits", "fast", 0, 0.95, refs=refs), fast)
+    synthetic.write(tmp_path, synthetic.record("digits", "fast", 0, 0.95, refs=refs, setup_s=0.5), fast)
     synthetic.write(tmp_path, synthetic.record("digits", "slow", 0, 0.85, refs=refs), slow)
+    old = synthetic.record("digits", "old", 0, 0.95, refs=refs)
+    del old["timing"]["setup_s"]  # a record from before set-up was timed apart
+    synthetic.write(tmp_path, old, fast)
     runs = load(tmp_path)
     ttt = dict(zip(runs["model"], time_to_target(runs)))
-    first = fast[fast["value"] >= 0.9]["wall_s"].iloc[0]
-    assert ttt["fast"] == pytest.approx(first) and 0.1 < first < 5.1
+    first = fast[fast["value"] >= 0.9]["wall_s"].iloc[0]  # seconds since the run started
+    assert 0.6 < first < 5.1
+    assert ttt["fast"] == pytest.approx(first - 0.5)  # the curve's clock includes the 0.5 s of set-up
+    assert ttt["old"] == pytest.approx(first)
     assert ttt["slow"] == np.inf
 
 
@@ -184,6 +214,130 @@ def test_failed_runs_are_counted_not_ranked(tmp_path):
     for seed in range(2):
         synthetic.write(tmp_path, synthetic.record("digits", "broken", seed, None, status="failed"))
     synthetic.write(tmp_path, synthetic.record("digits", "fine", 0, 0.5))
-    board = leaderboards(load(tmp_path))[("digits", "classification")]
+    board = leaderboards(load(tmp_path))[DIGITS_KEY]
     assert list(board["model"]) == ["fine", "broken"]
-    assert list(board["tied"]) == ["leader", ""] and list(board["failed"]) == [0, 2]
+    assert list(board["tied"]) == ["?", ""] and list(board["failed"]) == [0, 2]
+
+
+def _board(tmp_path, scores: dict[str, list[float]], **kw) -> pd.DataFrame:
+    for model, values in scores.items():
+        for seed, v in enumerate(values):
+            synthetic.write(tmp_path, synthetic.record("digits", model, seed, v, refs=DIGITS, **kw))
+    return leaderboards(load(tmp_path))[DIGITS_KEY].set_index("model")
+
+
+def test_ties_come_from_the_test_not_from_overlapping_intervals(tmp_path):
+    board = _board(tmp_path, {"a": [0.90, 0.91, 0.92], "b": [0.925, 0.935, 0.945]})
+    # The 95 % t intervals overlap ([0.885, 0.935] and [0.910, 0.960]) but Welch's t-test of the
+    # difference gives p = 0.037 < 0.05: a is separated from the leader, not tied with it.
+    assert board.loc["a", "ci_high"] > board.loc["b", "ci_low"]
+    assert board.loc["b", "tied"] == "leader" and board.loc["a", "tied"] == ""
+    assert board.loc["a", "p_value"] == pytest.approx(0.0374, abs=1e-3)
+
+
+def test_one_seed_entry_is_never_leader_or_tied(tmp_path):
+    board = _board(tmp_path, {"lucky": [0.99], "steady": [0.95, 0.96, 0.97], "close": [0.94, 0.96], "worse": [0.5]})
+    assert list(board.index) == ["lucky", "steady", "close", "worse"]  # ranked by mean
+    assert list(board["tied"]) == ["?", "leader", "tied", "?"]
+    assert np.isnan(board.loc["lucky", "p_value"]) and np.isnan(board.loc["lucky", "seeds_needed"])
+
+
+def test_deterministic_entry_is_exact_counted_once_and_tested_one_sample(tmp_path):
+    from scipy.stats import ttest_1samp
+
+    from reports.render import board_note, to_markdown
+
+    mase = {"metric": "test/mase", "higher_is_better": False, "refs": {"random": 1.0, "reference": 0.0}}
+    for seed in range(3):  # shipped as three "seeds" of one deterministic config: one observation
+        synthetic.write(tmp_path, synthetic.record("sun", "naive", seed, 0.6325, deterministic=True, **mase))
+    for seed, v in enumerate([0.60, 0.62, 0.64]):
+        synthetic.write(tmp_path, synthetic.record("sun", "lstm", seed, v, **mase))
+    for seed, v in enumerate([0.80, 0.81]):
+        synthetic.write(tmp_path, synthetic.record("sun", "gru", seed, v, **mase))
+    runs = load(tmp_path)
+    boards = leaderboards(runs)
+    board = boards[BoardKey("sun", "classification", "standard")].set_index("model")
+    assert board.loc["naive", "seeds"] == 1 and board.loc["naive", "exact"] and np.isnan(board.loc["naive", "ci_low"])
+    assert list(board.index) == ["lstm", "naive", "gru"] and list(board["tied"]) == ["leader", "tied", ""]
+    # against an exact value the test is one-sample: the leader's seeds against 0.6325
+    assert board.loc["naive", "p_value"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.6325).pvalue)
+    assert "| 2 | naive | 1 | 0.6325 (exact) |" in to_markdown(boards)
+    assert "seeds of lstm would separate them" in board_note(board.reset_index())
+    assert suite_leaderboard(runs).set_index("model").loc["naive", "runs"] == 1
+    # an exact entry can lead; the stochastic ones are then tested against its value
+    synthetic.write(tmp_path, synthetic.record("sun", "oracle", 0, 0.1, deterministic=True, **mase))
+    board = leaderboards(load(tmp_path))[BoardKey("sun", "classification", "standard")].set_index("model")
+    assert board.loc["oracle", "tied"] == "leader" and board.loc["naive", "p_value"] == 0.0  # both exact, different
+    assert board.loc["lstm", "p_value"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.1).pvalue)
+
+
+def test_time_columns_are_training_seconds(tmp_path):
+    from reports.render import to_markdown
+
+    recs = []
+    for seed, (model, score, wall, train) in enumerate([("a", 0.9, 100.0, 10.0), ("b", 0.8, 20.0, 16.0)] * 2):
+        rec = synthetic.record("digits", model, seed // 2, score + 0.001 * seed, refs=DIGITS, wall_s=wall)
+        rec["timing"]["train_s"] = train
+        recs.append(rec)
+    old = synthetic.record("digits", "old", 0, 0.5, refs=DIGITS, wall_s=7.0)
+    old["timing"] = {"wall_s": 7.0}  # before train_s was recorded
+    for rec in [*recs, old]:
+        synthetic.write(tmp_path, rec)
+    boards = leaderboards(load(tmp_path))
+    board = boards[DIGITS_KEY].set_index("model")
+    assert board.loc["a", "time_s"] == 10.0 and board.loc["b", "time_s"] == 16.0
+    # by training time a is better and faster, so b is off the front (by wall time b would be on it)
+    assert bool(board.loc["a", "pareto"]) and not board.loc["b", "pareto"]
+    assert board.loc["old", "time_s"] == 7.0 and board.loc["old", "time_from_wall"] and not board.loc["a", "time_from_wall"]
+    md = to_markdown(boards)
+    assert "| train s |" in md and "| wall s |" not in md
+    assert re.search(r"\| 3 \| old \|.*\| 7\.0\* \|", md) and re.search(r"\| 1 \| a \|.*\| 10\.0 \|", md)
+
+
+def test_memory_is_the_runs_own_peak(tmp_path):
+    from reports.render import to_markdown
+
+    synthetic.write(tmp_path, synthetic.record("digits", "new", 0, 0.9, refs=DIGITS))  # peak_rss_increase_mb 120
+    old = synthetic.record("digits", "old", 0, 0.8, refs=DIGITS)
+    old["resources"] = {"params": 1000, "peak_rss_mb": 589.96, "device": "cpu"}  # the process's high-water mark
+    synthetic.write(tmp_path, old)
+    boards = leaderboards(load(tmp_path))
+    board = boards[DIGITS_KEY].set_index("model")
+    assert board.loc["new", "peak_rss_increase_mb"] == 120.0 and np.isnan(board.loc["old", "peak_rss_increase_mb"])
+    md = to_markdown(boards)
+    assert "Δ peak RSS MB" in md and "590" not in md and "peak_rss_mb" not in board
+
+
+def test_curve_axis_and_metric_come_from_the_record(tmp_path):
+    from reports.build import compute
+    from reports.plots import learning_curves
+    from reports.records import curve_spec
+
+    rl = {"family": "rl", "metric": "eval/mean_return", "refs": CART, "curve": {"axis": "env steps", "metric": "eval/return"}}
+    for seed in range(2):
+        rec = synthetic.record("cartpole", "dqn", seed, 480.0, **rl)
+        synthetic.write(tmp_path, rec, synthetic.curve("eval/return", 480.0, 20.0, 20, 40.0, step_scale=500))
+        old = synthetic.record("digits", "mlp", seed, 0.9, refs=DIGITS)
+        del old["curve"]  # an old record: axis "step", the primary metric's val/ twin
+        synthetic.write(tmp_path, old, synthetic.curve("val/acc", 0.9, 0.1, 10, 5.0))
+    assert curve_spec({}, {"primary_metric": "test/acc"}) == ("step", "val/acc")
+    rep = compute(load(tmp_path), "standard")
+    figs = learning_curves(rep.runs, rep.boards, tmp_path)
+    svg = {f.name: f.svg.read_text() for f in figs}
+    assert "env steps" in svg["curves_cartpole_rl"] and ">eval/return<" in svg["curves_cartpole_rl"].replace(" ", "")
+    assert ">step<" in svg["curves_digits_classification"].replace(" ", "") and "val/acc" in svg["curves_digits_classification"]
+
+
+def test_boards_are_keyed_by_data_across_presets(tmp_path):
+    from reports.render import to_markdown
+
+    for preset, values in {"standard": [0.9, 0.92, 0.91], "smoke": [0.3, 0.35]}.items():
+        for seed, v in enumerate(values):
+            synthetic.write(tmp_path, synthetic.record("digits", "mlp", seed, v, refs=DIGITS, preset=preset))
+    boards = leaderboards(load(tmp_path), preset=None)
+    assert set(boards) == {BoardKey("digits", "classification", "standard"), BoardKey("digits", "classification", "smoke")}
+    assert boards[BoardKey("digits", "classification", "smoke")].loc[0, "seeds"] == 2
+    md = to_markdown(boards)
+    assert "## digits [smoke] · classification · test/acc" in md and "## digits [standard] · classification" in md
+    suite = suite_leaderboard(load(tmp_path), preset=None)
+    assert set(zip(suite["entry"], suite["preset"])) == {("mlp", "smoke"), ("mlp", "standard")}

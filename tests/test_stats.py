@@ -16,20 +16,76 @@ def test_iqm_keeps_the_middle_half():
     assert stats.iqm([1, 2, 3, 4, 5, 6, 7, 800]) == 4.5
 
 
-def test_seed_summary_mean_std_and_interval():
+def test_seed_summary_mean_std_and_t_interval():
     s = stats.seed_summary([1.0, 2.0, 3.0])
     assert (s["n"], s["mean"], s["std"], s["iqm"]) == (3, 2.0, 1.0, 2.0)
-    assert 1.0 <= s["ci_low"] < 2.0 < s["ci_high"] <= 3.0
+    # t(0.975, 2) = 4.3027; s / √3 = 0.57735 → 2 ± 2.4841, wider than the seeds' [1, 3]
+    assert s["ci_low"] == pytest.approx(2 - 2.48414, abs=1e-4) and s["ci_high"] == pytest.approx(2 + 2.48414, abs=1e-4)
     one = stats.seed_summary([5.0])
     assert one["mean"] == 5.0 and math.isnan(one["std"]) and math.isnan(one["ci_low"])
 
 
-def test_bootstrap_ci_of_constant_collapses_and_is_deterministic():
-    assert stats.bootstrap_ci([2.0, 2.0, 2.0]) == (2.0, 2.0)
-    assert stats.bootstrap_ci([0.0, 10.0, 3.0]) == stats.bootstrap_ci([0.0, 10.0, 3.0])
-    lo, hi = stats.bootstrap_ci([0.0, 10.0])
-    # Resampled means of two values can only be 0, 5 or 10: the 95 % interval spans them.
-    assert (lo, hi) == (0.0, 10.0)
+def test_t_interval_of_three_seeds_is_at_least_t_wide():
+    # issue 12: for 0.1, 0.2, 0.9 the interval must be at least mean ± t(0.975, 2)·s/√3 = 0.4 ± 1.083;
+    # the percentile bootstrap it replaced gave [0.1, 0.9], the seeds' min and max.
+    from scipy.stats import t
+
+    half = t.ppf(0.975, 2) * np.std([0.1, 0.2, 0.9], ddof=1) / np.sqrt(3)
+    assert half == pytest.approx(1.083, abs=5e-4)
+    lo, hi = stats.t_interval([0.1, 0.2, 0.9])
+    assert lo <= 0.4 - half + 1e-12 and hi >= 0.4 + half - 1e-12
+    assert stats.seed_summary([0.1, 0.2, 0.9])["ci_low"] == lo
+    assert stats.t_interval([2.0, 2.0, 2.0]) == (2.0, 2.0)
+
+
+def test_exact_entry_is_one_observation_without_interval():
+    s = stats.seed_summary([0.6325, 0.6325, 0.6325], exact=True)
+    assert s["n"] == 1 and s["mean"] == 0.6325 and math.isnan(s["ci_low"]) and math.isnan(s["std"])
+
+
+def test_interval_coverage_by_simulation():
+    """The 95 % t interval holds a normal mean 93-97 % of the time at n = 3, 5, 10; the table for
+    lognormal and two-point (RL-like 20 / 500) seeds is printed, not asserted."""
+    from benchmarks.interval_coverage import coverage_table, format_table
+
+    rows = coverage_table(reps=4000, seed=0)  # vectorised: well under a second
+    print("\n" + format_table(rows))
+    normal = [r for r in rows if r["distribution"].startswith("normal")]
+    assert [r["n"] for r in normal] == [3, 5, 10] and all(r["reps"] >= 2000 for r in rows)
+    for r in normal:
+        assert 0.93 <= r["coverage"] <= 0.97, r
+    assert {r["distribution"] for r in rows} == {"normal(0, 1)", "lognormal(0, 1)", "two-point 20/500, p=0.5"}
+
+
+def test_difference_test_is_welch_or_one_sample_t():
+    from scipy.stats import ttest_1samp, ttest_ind
+
+    a, b = np.array([1.0, 1.1, 1.2]), np.array([1.25, 1.35, 1.45, 1.3])
+    t = stats.difference_test(a, b)
+    assert t["p"] == pytest.approx(ttest_ind(a, b, equal_var=False).pvalue)
+    assert t["diff"] == pytest.approx(a.mean() - b.mean()) and t["low"] < t["diff"] < t["high"] < 0
+    # against an exact value: one-sample t-test of the other side's seeds, either way round
+    one = stats.difference_test(a, [1.3], exact_b=True)
+    assert one["p"] == pytest.approx(ttest_1samp(a, 1.3).pvalue)
+    assert stats.difference_test([1.3], a, exact_a=True)["p"] == pytest.approx(one["p"])
+    # a single seed that is not exact has no variance to test with
+    assert math.isnan(stats.difference_test([1.0], a)["p"]) and math.isnan(stats.difference_test(a, [1.3])["p"])
+    # no spread on either side: the difference is exact
+    assert stats.difference_test([2.0, 2.0], [1.0], exact_b=True) == {"diff": 1.0, "low": 1.0, "high": 1.0, "p": 0.0}
+    assert stats.difference_test([1.0], [1.0], exact_a=True, exact_b=True)["p"] == 1.0
+
+
+def test_seeds_needed_matches_statsmodels_power():
+    from statsmodels.stats.power import TTestIndPower, TTestPower
+
+    a, b = np.array([0.97, 0.98, 0.99]), np.array([0.96, 0.975, 0.985])
+    d = abs(a.mean() - b.mean()) / np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
+    want = math.ceil(TTestIndPower().solve_power(d, alpha=0.05, power=0.8))
+    assert stats.seeds_needed(a, b) == want and want > 10
+    d1 = abs(a.mean() - 0.95) / a.std(ddof=1)
+    assert stats.seeds_needed(a, [0.95], exact_b=True) == math.ceil(TTestPower().solve_power(d1, alpha=0.05, power=0.8))
+    assert stats.seeds_needed(a, a) == math.inf  # equal means: no number of seeds separates them
+    assert math.isnan(stats.seeds_needed([1.0], a)) and stats.seeds_needed([1.0], [2.0], True, True) == 0
 
 
 def test_normalised_score_has_direction_from_reference_points():
@@ -113,7 +169,63 @@ def test_curve_band_interpolates_on_a_common_grid():
     assert np.all(lo >= grid - 1e-9) and np.all(hi <= grid + 2 + 1e-9)
 
 
-def test_matches_rliable_estimators():
+def _estimators():
+    """IQM, median, mean, optimality gap of a (runs, problems) matrix: rliable's own when installed,
+    else the same definitions written out with scipy."""
+    try:
+        from rliable import metrics
+
+        return {
+            "iqm": metrics.aggregate_iqm,
+            "median": metrics.aggregate_median,
+            "mean": metrics.aggregate_mean,
+            "optimality_gap": metrics.aggregate_optimality_gap,
+        }
+    except ImportError:
+        from scipy.stats import trim_mean
+
+        return {
+            "iqm": lambda m: trim_mean(m.ravel(), 0.25),
+            "median": lambda m: np.median(m.mean(axis=0)),
+            "mean": lambda m: m.mean(axis=0).mean(),
+            "optimality_gap": lambda m: np.maximum(1 - m, 0).mean(),
+        }
+
+
+def reference_stratified_bootstrap(scores: np.ndarray, reps: int, seed: int) -> dict[str, tuple[float, float, float]]:
+    """rliable's `get_interval_estimates` with a StratifiedBootstrap, one resample at a time: each
+    problem's column resampled with replacement on its own, the estimator applied to the whole
+    resampled (runs, problems) matrix, and the 2.5 / 97.5 percentiles taken. rliable's library
+    module cannot be imported here (its `arch` dependency breaks on pandas 3), so the bootstrap is
+    rewritten; it takes the same index draws as `stats.aggregate_intervals` from the same rng, so
+    the two must agree exactly."""
+    rng = np.random.default_rng(seed)
+    runs, problems = scores.shape
+    draws = [rng.integers(0, runs, size=(reps, runs)) for _ in range(problems)]  # per problem: (reps, runs)
+    out = {}
+    for name, fn in _estimators().items():
+        boot = [fn(np.stack([scores[draws[p][r], p] for p in range(problems)], axis=1)) for r in range(reps)]
+        out[name] = (float(fn(scores)), float(np.percentile(boot, 2.5)), float(np.percentile(boot, 97.5)))
+    return out
+
+
+def test_aggregate_intervals_match_a_stratified_bootstrap_done_by_hand():
+    rng = np.random.default_rng(1)
+    scores = rng.normal(0.5, 0.3, size=(5, 4))  # (runs, problems)
+    ours = stats.aggregate_intervals([scores[:, p] for p in range(4)], reps=500, seed=3)
+    ref = reference_stratified_bootstrap(scores, reps=500, seed=3)
+    for k in stats.AGGREGATES:
+        assert ours[k] == pytest.approx(ref[k], abs=1e-12), k
+        assert ours[k][2] - ours[k][1] > 0.05, k  # a real interval, not a point
+    # a different rng draws different resamples but estimates the same interval
+    other = stats.aggregate_intervals([scores[:, p] for p in range(4)], reps=4000, seed=11)
+    for k in stats.AGGREGATES:
+        width = ref[k][2] - ref[k][1]
+        assert other[k][1] == pytest.approx(ref[k][1], abs=0.15 * width), k
+        assert other[k][2] == pytest.approx(ref[k][2], abs=0.15 * width), k
+
+
+def test_matches_rliable_point_estimates_and_probability_of_improvement():
     metrics = pytest.importorskip("rliable.metrics", reason="rliable extra not installed; own estimators stand alone")
     rng = np.random.default_rng(1)
     scores = rng.normal(0.5, 0.3, size=(5, 4))  # (runs, tasks)

@@ -1,7 +1,9 @@
 """Synthetic run records in the real store format, for tests and the report-scale benchmark.
 
 They go through `suite.store` exactly as the runner writes them (result.json + curves.parquet in
-`<results>/<task>/<run_id>/`), so a report over them exercises the same reading code.
+`<results>/<task>/<run_id>/`), so a report over them exercises the same reading code. A test and
+benchmark helper, so it lives here and not in the runtime packages: `from benchmarks import synthetic`
+with the repository root on sys.path (`python -m pytest` from the root, as `make test` runs it).
 """
 
 from __future__ import annotations
@@ -36,35 +38,34 @@ def record(
     extra_metrics: dict[str, float] | None = None,
     env: dict | None = None,
     artifacts: list[dict] | None = None,
+    deterministic: bool = False,
+    setup_s: float | None = None,
+    curve: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A record shaped like `suite.runner`'s, with one family ranking."""
+    """A record shaped like `suite.record.build_record`'s, with one family ranking.
+
+    Timing splits `wall_s` into set-up (default 10 %), 80 % training and the rest evaluation; memory is
+    the run's own peak above its start.
+    """
     task = f"{problem}_{model}"
     refs = dict(refs or {})
-    rank = {"primary_metric": metric, "higher_is_better": higher_is_better, "reference": refs}
     metrics = {} if score is None else {metric: float(score)}
     metrics.update(extra_metrics or {})
-    return {
-        "schema_version": store.SCHEMA_VERSION,
-        "run_id": store.run_id(task, preset, config_hash, seed),
-        "task": task,
-        "problem": problem,
-        "model": model,
-        "family": family,
-        "families": [family],
-        "seed": seed,
-        "preset": preset,
-        "config": {},
-        "config_hash": config_hash,
-        "status": status,
+    setup = 0.1 * wall_s if setup_s is None else setup_s
+    timing = {"setup_s": setup, "wall_s": wall_s, "train_s": 0.8 * wall_s, "eval_s": max(0.2 * wall_s - setup, 0.0)}
+    rec = {"schema_version": store.SCHEMA_VERSION, "run_id": store.run_id(task, preset, config_hash, seed), "task": task}
+    rec |= {"problem": problem, "model": model, "family": family, "families": [family], "seed": seed, "deterministic": deterministic}
+    rec |= {"preset": preset, "config": {}, "config_hash": config_hash, "status": status, "traceback": None}
+    rec |= {
         "error": None if status == "ok" else "synthetic failure",
-        "traceback": None,
         "metrics": metrics,
         "primary_metric": metric,
         "higher_is_better": higher_is_better,
         "reference": refs,
-        "rankings": {family: rank},
-        "timing": {"wall_s": wall_s, "train_s": wall_s * 0.9, "eval_s": wall_s * 0.1},
-        "resources": {"params": params, "throughput": throughput, "peak_rss_mb": 300.0, "device": "cpu"},
+        "rankings": {family: {"primary_metric": metric, "higher_is_better": higher_is_better, "reference": refs}},
+        "curve": curve or {"axis": "epoch", "metric": refs.get("curve_metric") or "val/" + metric.split("/", 1)[-1]},
+        "timing": timing,
+        "resources": {"params": params, "throughput": throughput, "peak_rss_increase_mb": 120.0, "device": "cpu"},
         "artifacts": artifacts or [],
         "warnings": [],
         "info": {},
@@ -73,6 +74,7 @@ def record(
         "started_at": "2026-01-01T00:00:00+00:00",
         "finished_at": "2026-01-01T00:00:10+00:00",
     }
+    return rec
 
 
 def curve(metric: str, final: float, start: float, points: int, wall_s: float, step_scale: float = 1.0) -> pd.DataFrame:
