@@ -43,8 +43,9 @@ REGISTRY.add_problem(
         # generation: gen/fd_normalized is 1 for pixel noise, 0 for real data (tasks/generative/judge.py);
         # autoencoding: test/mse of the train mean image for every test image (random) and of a perfect reconstruction
         refs=refs(0.1, 0.99, 0.97) | {"generation": {"random": 1.0, "reference": 0.0}, "autoencoding": {"random": 0.0741, "reference": 0}},
-        # 1078 training images overfit within ~40 epochs (hidden-64 MLP 96.6 %, CNN 97.2 % over 3 seeds);
-        # ±1-pixel random shifts (augment) lift them to 98.0 % and 98.9 %.
+        # augment (±1-pixel random shifts) chosen on the val split, val acc of the restored weights, seeds 0-2:
+        # cnn 98.7 vs 98.4 % without, cnn_dropout 99.1 vs 98.2, lenet5 95.5 vs 95.1; mlp and logreg score higher
+        # without and switch it off in their presets. The budget (200 epochs, patience 20, batch 32) was not compared.
         # scoped to classification: the generative families share this problem but not these keys
         presets={"classification/standard": {"max_epochs": 200, "early_stopping_patience": 20, "batch_size": 32, "augment": True}},
     )
@@ -59,7 +60,7 @@ REGISTRY.add_problem(
         traits=SIGNAL,
         # reference 0.96: human accuracy in the MNIST-1D paper (its CNN reaches 94 %)
         refs=refs(0.1, 0.96, 0.9),
-        # The paper's recipe: Adam lr 1e-2, batch 100, 8000 steps, test accuracy of the final weights.
+        # The paper's recipe, taken as published (not selected here): Adam lr 1e-2, batch 100, 8000 steps, final weights.
         presets={"standard": {"lr": 1e-2, "batch_size": 100, "max_steps": 8000, "max_epochs": 100_000, "restore": "last"}},
     )
 )
@@ -96,7 +97,15 @@ for name, target, description, reference, threshold, extra in [
 # -- models -------------------------------------------------------------------------------------
 
 _MODELS = [  # name, factory, its config dataclass in model_configs, description, required traits, presets
-    ("logreg", "models:logreg", "NoConfig", "multinomial logistic regression on the flattened input", {}, {}),
+    (
+        "logreg",
+        "models:logreg",
+        "NoConfig",
+        "multinomial logistic regression on the flattened input",
+        {},
+        # val split, seeds 0-2: val acc 97.1 % without shifts, 85.5 % with (the digits problem preset turns them on)
+        {"digits/standard": {"augment": False}},
+    ),
     (
         "mlp",
         "models:mlp",
@@ -104,9 +113,12 @@ _MODELS = [  # name, factory, its config dataclass in model_configs, description
         "multilayer perceptron, `layers` hidden layers of `hidden` units (784-64-10 style)",
         {},
         {
-            # the MNIST-1D recipe's hidden 256, two hidden layers: 66.6 % over 3 seeds (hidden 100, the notebook's: 65.4 %)
+            # the MNIST-1D recipe's hidden 256, two hidden layers; val split, final weights, seeds 0-2:
+            # val acc 67.7 % vs 60.6 % with the notebook's hidden 100
             "mnist1d/standard": {"hidden": 256, "layers": 2},
-            "digits/standard": {"hidden": 256, "dropout": 0.2},  # measured over 3 seeds: 97.2 % without shifts, 98.0 % with
+            # val split, restored weights, seeds 0-2: val acc 97.8 % without shifts, 97.4 % with
+            # (hidden 64, no dropout: 96.9 / 95.2 %)
+            "digits/standard": {"hidden": 256, "dropout": 0.2, "augment": False},
         },
     ),
     ("cnn", "models:cnn", "CNNConfig", "conv3 32 → pool → conv3 64 → pool → FC 128 → FC classes (1-D convolutions on signals)", {}, {}),

@@ -59,17 +59,17 @@ _MODELS = {
     "seasonal_naive": ("baselines", "baseline: repeat the last season"),
     "drift": ("baselines", "baseline: random walk with drift (line through first and last value)"),
     "ets": ("baselines", "baseline: Holt-Winters ETS (statsmodels), additive damped trend + additive season"),
-    "arima": ("baselines", "baseline: seasonal ARIMA (statsmodels SARIMAX), (1,0,0)(0,1,1)m + constant; AR(3) on sunspots"),
+    "arima": ("baselines", "baseline: seasonal ARIMA (statsmodels SARIMAX), (1,0,0)(0,1,1)m + constant"),
     "lstm": ("models", "2-layer LSTM (64), last hidden state → H outputs at once"),
     "gru": ("models", "2-layer GRU (64), last hidden state → H outputs at once"),
     "mlp": ("models", "MLP on the input window, 2 hidden layers of 128 → H outputs"),
     "nbeats": ("models", "N-BEATS generic: 3 residual blocks of 4 FC layers (128) with backcast/forecast heads"),
 }
-# ARIMA orders per problem: seasonal differencing at the 11-year cycle makes no sense for sunspots,
-# whose classic model is a low-order AR (Box & Jenkins); smoke caps the optimiser at 2 iterations.
-_SUNSPOTS_AR = {"order": [3, 0, 0], "seasonal_order": [0, 0, 0], "trend": "c"}
+# ARIMA: the default orders on every problem. On sunspots they were compared on the val span (fit on the
+# training span, 21 val origins) with AR(3) + constant, the classic low-order AR: val MASE 1.913 vs 2.066.
+# Smoke caps the optimiser at 2 iterations.
 _PRESETS = {name: {"smoke": tiny} for name, tiny in _TINY.items()}
-_PRESETS["arima"] = {"smoke": {"maxiter": 2}, "sunspots/smoke": _SUNSPOTS_AR, "sunspots/standard": _SUNSPOTS_AR}
+_PRESETS["arima"] = {"smoke": {"maxiter": 2}}
 for _name, (_module, _desc) in _MODELS.items():
     _presets = _PRESETS.get(_name, {})
     REGISTRY.add_model(

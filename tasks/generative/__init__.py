@@ -67,7 +67,7 @@ for name, desc, presets in [
     (
         "gan",
         "Goodfellow et al. 2014: MLP generator and discriminator, non-saturating loss",
-        # At DCGAN's 2e-4 the MLP pair on 1078 digits stays collapsed for thousands of steps; 1e-3 leaves it in ~1.5k.
+        # lr on the val split, best val/fd, mean of seeds 0-2: 0.025 at 1e-3 vs 0.307 at DCGAN's 2e-4.
         {"standard": {**_GAN_STANDARD, "max_epochs": 250, "lr": 1e-3}, **_vision(30)},
     ),
     (
