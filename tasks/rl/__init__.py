@@ -1,7 +1,7 @@
 """Reinforcement learning: the catalog. Problems are gymnasium environments, models are SB3 algorithms.
 
     bench run cartpole_ppo --seeds 3            # zoo-tuned preset, 3 seeds
-    bench run cartpole_dqn --preset stable      # the suite's seed-stable DQN preset
+    bench run cartpole_dqn --preset stable      # the suite's own DQN preset (chosen on seeds 100-104)
     bench config pendulum_sac                   # every key and its resolved value
 
 Tuned presets come from rl-baselines3-zoo (`presets.py`). Kept light: no torch / SB3 import here.
@@ -31,8 +31,9 @@ REGISTRY.add_family(
 
 def _refs(random: float, reference: float, threshold: float | None) -> dict:
     """random: measured by `python -m tasks.rl.random_returns` (100 episodes, seeds 0..99, uniform actions)
-    unless said otherwise; reference: best zoo benchmark score (../shared/REFERENCES.md, benchmark.md);
-    threshold: gymnasium's `reward_threshold` for "solved" unless said otherwise."""
+    unless said otherwise; reference: best score of the suite's algorithms in rl-baselines3-zoo's benchmark.md;
+    threshold: gymnasium's `reward_threshold` for "solved" unless said otherwise. Every figure with its
+    source: README.md, "References"."""
     out = {"random": random, "reference": reference, "curve_metric": "eval/mean_return"}
     if threshold is not None:
         out["threshold"] = threshold
@@ -44,9 +45,9 @@ _PROBLEMS = [
     ("cartpole", "CartPole-v1, max return 500", "discrete", "classic-control", _refs(23.68, 500.0, 475.0)),
     ("acrobot", "Acrobot-v1, return -500..0", "discrete", "classic-control", _refs(-497.08, -73.5, -100.0)),  # ref: PPO
     ("mountaincar", "MountainCar-v0, return -200..~-100", "discrete", "classic-control", _refs(-200.0, -100.8, -110.0)),  # ref: DQN
-    # reference: the zoo's benchmark.md SAC score (~94); not in REFERENCES.md.
+    # reference: the zoo's benchmark.md SAC score (94.7).
     ("mountaincar_continuous", "MountainCarContinuous-v0", "continuous", "classic-control", _refs(-33.25, 94.0, 90.0)),
-    # Pendulum has no gymnasium threshold: -200 is the issue's success bar. reference: TD3 (REFERENCES.md).
+    # Pendulum has no gymnasium threshold: -200 is the suite's success bar. reference: the zoo's TD3 score.
     ("pendulum", "Pendulum-v1, return ~-1500..0", "continuous", "classic-control", _refs(-1207.56, -151.9, -200.0)),
     ("lunarlander", "LunarLander-v3 (discrete)", "discrete", "box2d", _refs(-191.96, 242.1, 200.0)),  # ref: PPO
     ("lunarlander_continuous", "LunarLander-v3 continuous", "continuous", "box2d", _refs(-212.68, 270.9, 200.0)),  # ref: PPO

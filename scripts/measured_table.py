@@ -1,0 +1,120 @@
+"""The README's "Measured here" table, computed from the shipped baseline records.
+
+    python scripts/measured_table.py            print the table
+    python scripts/measured_table.py --write    put it into README.md between its markers
+
+`tests/test_readme_numbers.py` fails when README.md and the records disagree, so every number the
+README quotes comes from a record in reports/baseline/, never from a hand copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reports.records import BASELINE_DIR  # noqa: E402
+from reports.stats import t_interval  # noqa: E402
+from suite import store  # noqa: E402
+
+README = ROOT / "README.md"
+BEGIN, END = "<!-- measured:begin (scripts/measured_table.py --write) -->", "<!-- measured:end -->"
+
+# (task, preset, what the metric is called, published figure and its source)
+ROWS = [
+    ("mnist1d_logreg", "standard", "test acc", "32 % (MNIST-1D paper)"),
+    ("mnist1d_mlp", "standard", "test acc", "68 % (MNIST-1D paper)"),
+    ("mnist1d_cnn", "standard", "test acc", "94 % (MNIST-1D paper)"),
+    ("mnist1d_gru", "standard", "test acc", "91 % (MNIST-1D paper)"),
+    ("digits_mlp", "standard", "test acc", "–"),
+    ("digits_cnn", "standard", "test acc", "–"),
+    ("cartpole_ppo", "standard", "final return", "500 (zoo, 1 seed)"),
+    ("cartpole_dqn", "standard", "final return", "500 (zoo, 1 seed)"),
+    ("cartpole_dqn", "stable", "final return", "–"),
+    ("acrobot_dqn", "standard", "final return", "−76.6 (zoo, 1 seed)"),
+    ("pendulum_sac", "standard", "final return", "−157.0 (zoo, 1 seed)"),
+    ("lunarlander_ppo", "standard", "final return", "242.1 (zoo, 1 seed)"),
+    ("digits_dcgan", "standard", "FD, normalised", "–"),
+    ("digits_wgan_gp", "standard", "FD, normalised", "–"),
+    ("digits_gan", "standard", "FD, normalised", "–"),
+    ("digits_vae", "standard", "FD, normalised", "–"),
+    ("digits_conv_ae", "standard", "test MSE", "–"),
+    ("digits_ae", "standard", "test MSE", "–"),
+    ("sunspots_mlp", "standard", "test MASE", "–"),
+    ("sunspots_lstm", "standard", "test MASE", "–"),
+    ("sunspots_seasonal_naive", "standard", "test MASE", "–"),
+    ("co2_mlp", "standard", "test MASE", "–"),
+    ("co2_ets", "standard", "test MASE", "–"),
+    ("elnino_arima", "standard", "test MASE", "–"),
+    ("elnino_gru", "standard", "test MASE", "–"),
+]
+GENERATION_METRIC = "gen/fd_normalized"  # the VAE is ranked as an autoencoder first; the table quotes its FD
+
+
+def _fmt(x: float, metric: str) -> str:
+    if metric == "test/acc":
+        return f"{100 * x:.1f}"
+    return f"{x:.4g}" if abs(x) < 10 else f"{x:.1f}"
+
+
+def row(task: str, preset: str, label: str, published: str) -> str:
+    recs = [r for r in store.iter_records(BASELINE_DIR, task) if r["preset"] == preset and r["status"] == "ok"]
+    if not recs:
+        return f"| `{task}` {preset} | {label} | no shipped record | – | – | {published} |"
+    metric = GENERATION_METRIC if label.startswith("FD") else recs[0]["primary_metric"]
+    recs.sort(key=lambda r: r["seed"])
+    values = [r["metrics"][metric] for r in recs]
+    train = statistics.median(r["timing"]["train_s"] for r in recs)
+    unit = " %" if metric == "test/acc" else ""
+    name = f"`{task}`" + ("" if preset == "standard" else f" `--preset {preset}`")
+    seeds = f"seeds {recs[0]['seed']}–{recs[-1]['seed']}" if len(recs) > 1 else f"seed {recs[0]['seed']}"
+    if recs[0].get("deterministic"):
+        value = f"{_fmt(values[0], metric)}{unit} (exact, deterministic)"
+    elif len(values) == 1:
+        value = f"{_fmt(values[0], metric)}{unit} (1 seed, no interval)"
+    else:
+        lo, hi = t_interval(values)
+        per_seed = ", ".join(_fmt(v, metric) for v in values)
+        value = f"{_fmt(statistics.fmean(values), metric)}{unit} [{_fmt(lo, metric)}, {_fmt(hi, metric)}] ({per_seed})"
+    return f"| {name} | {label} | {value} | {seeds} | {train:.1f} | {published} |"
+
+
+def table() -> str:
+    head = [
+        "| task | metric | mean [95 % t interval] (per seed) | seeds | train s per run (median) | published |",
+        "|---|---|---|---|---|---|",
+    ]
+    return "\n".join(head + [row(*r) for r in ROWS])
+
+
+def block() -> str:
+    return f"{BEGIN}\n{table()}\n{END}"
+
+
+def readme_block(text: str) -> str | None:
+    m = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, flags=re.S)
+    return m.group(0) if m else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--write", action="store_true", help="replace the table in README.md")
+    args = ap.parse_args()
+    if not args.write:
+        print(table())
+        return
+    text = README.read_text()
+    old = readme_block(text)
+    if old is None:
+        raise SystemExit(f"README.md has no {BEGIN} ... {END} block")
+    README.write_text(text.replace(old, block()))
+    print("README.md: measured table rewritten from reports/baseline/")
+
+
+if __name__ == "__main__":
+    main()
