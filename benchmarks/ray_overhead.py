@@ -28,6 +28,7 @@ from pathlib import Path
 os.environ.setdefault("WANDB_MODE", "disabled")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ray_local import local_cluster  # noqa: E402
 from sweep_workers import batch  # noqa: E402
 
 from suite.executors.progress import Display  # noqa: E402
@@ -86,7 +87,6 @@ def main() -> None:
 
     from suite.executors.local import LocalExecutor
     from suite.executors.ray_cluster import RayExecutor
-    from suite.executors.ray_local import local_cluster
 
     local_rows, ray_rows = [], []
     cluster = contextlib.nullcontext(args.address) if args.address else local_cluster(num_cpus=args.slots)

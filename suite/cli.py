@@ -58,20 +58,30 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def split_overrides(top: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
+    """Every `key=value` word of the line into `args.overrides`, in the order given.
+
+    argparse cannot split `TASK... key=value...` between two positionals (the task list takes both),
+    and overrides may also follow options (`run TASK --preset smoke lr=0.1`), where they are left over.
+    """
+    words = [*getattr(args, "tasks", []), *getattr(args, "overrides", []), *extra]
+    overrides = [w for w in words if "=" in w and not w.startswith("-")]
+    unknown = [w for w in extra if w not in overrides]
+    if unknown or (overrides and not hasattr(args, "overrides")):
+        top.error(f"unrecognized arguments: {' '.join(unknown or overrides)}")
+    if hasattr(args, "tasks"):
+        args.tasks = [w for w in args.tasks if w not in overrides]
+    if hasattr(args, "overrides"):
+        args.overrides = overrides
+
+
 def main(argv: list[str] | None = None) -> int:
     from suite.errors import UserError
 
     argv = sys.argv[1:] if argv is None else argv
     top = parser()
-    # key=value overrides may follow options (`run TASK --preset smoke lr=0.1`), which argparse
-    # cannot split between two positionals: collect them from the leftovers.
     args, extra = top.parse_known_args(argv)
-    overrides = [a for a in extra if "=" in a and not a.startswith("-")]
-    unknown = [a for a in extra if a not in overrides]
-    if unknown or (overrides and not hasattr(args, "overrides")):
-        top.error(f"unrecognized arguments: {' '.join(unknown or overrides)}")
-    if overrides:
-        args.overrides = list(args.overrides) + overrides
+    split_overrides(top, args, extra)
     debug = getattr(args, "debug", False)
     if not args.command:
         parser().print_help()

@@ -1,9 +1,9 @@
 """Families, problems, models and suites, registered by name and loaded lazily.
 
-Built-in catalogs (`tasks/<family>/__init__.py`) register with "module:attr" targets so that
-`bench list` never imports torch. Plug-ins register with the decorators in `suite/__init__.py`,
-from a file or module given with `--plugin`, or from a package naming a module under the
-`benchsuite.plugins` entry-point group.
+Everything comes in as a plug-in: a package naming a module under the `benchsuite.plugins`
+entry-point group (the suite's own `tasks` is one, named in pyproject.toml), or a file or module given
+with `--plugin`. Catalogs register with lazy "module:attr" targets so that `bench list` never imports
+torch, or with the decorators in `suite/__init__.py`.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Registry:
         # problem in a task id says which one is meant.
         self.models: dict[str, list[ModelSpec]] = {}
         self.suites: dict[str, Any] = {}  # name -> list of task ids, or "module:attr" callable returning one
-        self._builtins_loaded = False
+        self._entry_points_loaded = False
         self._plugins_loaded: set[str] = set()
 
     # -- registration -------------------------------------------------------------------------
@@ -182,19 +182,16 @@ class Registry:
         self._add(self.suites, "suite", name, tasks)
 
     # -- loading ------------------------------------------------------------------------------
-    def load_builtins(self) -> None:
-        if self._builtins_loaded:
-            return
-        self._builtins_loaded = True
-        import tasks
+    def load_entry_points(self) -> None:
+        """Import every module named under the `benchsuite.plugins` entry-point group.
 
-        for name in tasks.BUILTIN:
-            importlib.import_module(f"tasks.{name}")
-        self._load_entry_points()
-
-    def _load_entry_points(self) -> None:
+        The built-in families come in through this door like any installed plug-in: the suite's own
+        pyproject.toml names `tasks` under the group, so the engine imports no concrete task. Calling
+        it again picks up packages installed since; a module already loaded is not loaded twice.
+        """
         from importlib.metadata import entry_points
 
+        self._entry_points_loaded = True
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             key = f"ep:{ep.value}"
             if key in self._plugins_loaded:
@@ -217,11 +214,7 @@ class Registry:
             if spec.endswith(".py"):
                 if not path.is_file():
                     raise UserError(f"plug-in file {spec!r} does not exist")
-                mod_name = f"benchsuite_plugin_{path.stem}"
-                module_spec = importlib.util.spec_from_file_location(mod_name, path)
-                module = importlib.util.module_from_spec(module_spec)
-                sys.modules[mod_name] = module
-                module_spec.loader.exec_module(module)
+                _run_file(path)
             else:
                 importlib.import_module(spec)
         except UserError:
@@ -301,11 +294,26 @@ class Registry:
         return list(seen.values())
 
 
+def _run_file(path: Path) -> None:
+    """Run a plug-in file as module `benchsuite_plugin_<stem>`; one that raises leaves no half-run module behind."""
+    name = f"benchsuite_plugin_{path.stem}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module  # before it runs, as `import` does: dataclasses and pickle look it up there
+    try:
+        module_spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+
+
 REGISTRY = Registry()
 
 
 def get_registry(plugins: Iterable[str] = ()) -> Registry:
-    REGISTRY.load_builtins()
+    """The registry with every installed entry point loaded (the built-ins among them), then `plugins`."""
+    if not REGISTRY._entry_points_loaded:
+        REGISTRY.load_entry_points()
     for spec in plugins:
         REGISTRY.load_plugin(spec)
     return REGISTRY

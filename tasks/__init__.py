@@ -1,4 +1,8 @@
 """Everything concrete: one package per family. Each package's `__init__` is a light catalog
-(no torch import) that registers its family, problems and models with lazy "module:attr" targets."""
+(no torch import) that registers its family, problems and models with lazy "module:attr" targets.
 
-BUILTIN = ["classification", "generative", "forecasting", "rl", "suites"]
+The suite finds this package as any plug-in: pyproject.toml names it under the `benchsuite.plugins`
+entry-point group, and importing it registers every catalog below, then the named suites.
+"""
+
+from tasks import classification, forecasting, generative, rl, suites  # noqa: F401

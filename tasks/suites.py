@@ -2,7 +2,7 @@
 joins every suite it fits without anyone editing this file.
 
     bench sweep default --seeds 3                 every task on embedded data, standard budget
-    bench sweep smoke --preset smoke              the same list on the seconds-long budget (what CI runs)
+    bench sweep default --preset smoke            the same list on the seconds-long budget
     bench sweep classic-control --executor ray    the classic-control RL tasks on a Ray cluster
     bench sweep rl                                one suite per family
 
@@ -27,11 +27,6 @@ def default() -> list[str]:
     return _ids()
 
 
-def smoke() -> list[str]:
-    """The default list; the budget comes from `--preset smoke`, a suite only names tasks."""
-    return default()
-
-
 def classic_control() -> list[str]:
     """RL tasks on gymnasium's classic-control environments (CartPole, Acrobot, Pendulum, ...)."""
     return _ids(lambda t: t.problem.traits.get("group") == "classic-control", family="rl")
@@ -46,7 +41,6 @@ def family_suite(name: str) -> Callable[[], list[str]]:
 
 
 REGISTRY.add_suite("default", default)
-REGISTRY.add_suite("smoke", smoke)
 REGISTRY.add_suite("classic-control", classic_control)
 for _family in FAMILIES_BUILTIN:
     REGISTRY.add_suite(_family, family_suite(_family))

@@ -1,4 +1,9 @@
-"""Shared fixtures: every test gets its own results dir and wandb off unless it asks otherwise."""
+"""Shared fixtures: every test gets its own results dir and wandb off unless it asks otherwise.
+
+Tiers: `make test` deselects tests marked `slow` (`make test-slow` runs them). A test that needs a Ray
+cluster or a browser is slow by nature; a smoke test over every task of a family keeps a few
+representatives in the fast tier (`tiered`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = [sys.executable, "-m", "suite.cli"]
+SLOW_BY_NATURE = {"ray", "browser"}  # markers whose tests start a cluster or a browser
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if SLOW_BY_NATURE & {m.name for m in item.iter_markers()}:
+            item.add_marker(pytest.mark.slow)
+
+
+def tiered(ids, fast: set[str]) -> list:
+    """Parameters for a test over every id: the `fast` representatives as they are, every other one marked slow."""
+    return [i if i in fast else pytest.param(i, marks=pytest.mark.slow) for i in ids]
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,9 @@ def test_run_both_foundation_tasks_then_report_and_show(bench, results):
     assert code == 0, err
     assert "digits_mlp seed 1: ok test/acc" in out and "cartpole_dqn seed 0: ok eval/mean_return" in out
     assert "digits · classification · test/acc" in out and "cartpole · rl · eval/mean_return" in out
-    code, out, _ = bench("run", "digits_mlp", "--preset", "smoke", "--seeds", "0,", "--no-progress")
-    assert "cached" in out
+    code, out, err = bench("run", "digits_mlp", "--preset", "smoke", "--seeds", "0,", "--no-progress")
+    assert code == 0, err
+    assert "digits_mlp seed 0: cached test/acc" in out
 
     code, out, _ = bench("report", "--preset", "smoke")
     assert code == 0
@@ -24,6 +25,7 @@ def test_run_both_foundation_tasks_then_report_and_show(bench, results):
     assert "digits" in (results / "report" / "leaderboard.csv").read_text()
 
     code, out, _ = bench("show", "cartpole_dqn", "--json")
+    assert code == 0
     runs = json.loads(out)
     assert sorted(r["seed"] for r in runs) == [0, 1] and all(r["status"] == "ok" for r in runs)
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Literal
 
 import pytest
 
-from suite.config import coerce, config_hash, parse_overrides, resolve_config
+from reports.records import BASELINE_DIR
+from suite import store
+from suite.config import coerce, config_dict, config_hash, parse_overrides, preset_names, resolve_config
 from suite.errors import UserError
 from suite.registry import get_registry
+
+BASELINE_TASKS = sorted(d.name for d in BASELINE_DIR.iterdir() if d.is_dir())
 
 
 def test_overrides_are_typed():
@@ -86,16 +92,49 @@ def test_a_neutral_key_at_its_default_leaves_the_hash_of_older_records_alone():
     assert config_hash("t", "standard", After()) != old, "an ordinary new key does change the identity"
 
 
-def test_shipped_rl_baselines_match_todays_presets():
-    """Adding an RL key must not orphan the shipped records: their run ids are today's."""
-    from reports.records import BASELINE_DIR
-    from suite import store
+def drift(cfg, recorded: dict) -> dict[str, tuple]:
+    """{key: (recorded, today)} where a record's config differs from today's, compared as JSON (tuples are
+    lists there); a key added since as `neutral` and left at its default is no difference."""
+    today = json.loads(json.dumps(config_dict(cfg), default=str))
+    neutral = {f.name for f in dataclasses.fields(cfg) if f.metadata.get("neutral") and getattr(cfg, f.name) == f.default}
+    absent = "<absent>"
+    keys = sorted((set(today) | set(recorded)) - neutral)
+    return {k: (recorded.get(k, absent), today.get(k, absent)) for k in keys if recorded.get(k, absent) != today.get(k, absent)}
 
+
+def stale_reason(task_id: str, rec: dict) -> str | None:
+    """Why a shipped record no longer stands for today's task × preset, or None when it does."""
     reg = get_registry()
-    for task_id, preset in [("cartpole_dqn", "standard"), ("cartpole_dqn", "stable"), ("pendulum_sac", "standard")]:
+    try:
         task = reg.task(task_id)
-        chash = config_hash(task_id, preset, resolve_config(task, preset))
-        assert (BASELINE_DIR / task_id / store.run_id(task_id, preset, chash, 0) / store.RESULT_FILE).is_file()
+    except UserError:
+        return "its task is no longer registered"
+    if rec["preset"] not in preset_names(task):
+        return f"preset {rec['preset']!r} no longer exists"
+    cfg = resolve_config(task, rec["preset"])
+    chash = config_hash(task_id, rec["preset"], cfg)
+    changed = drift(cfg, rec["config"])
+    if changed:
+        return "config changed: " + ", ".join(f"{k} {old!r} → {new!r}" for k, (old, new) in changed.items())
+    if chash != rec["config_hash"]:
+        return f"config_hash {rec['config_hash']} but today's config hashes to {chash}"
+    if rec["run_id"] != store.run_id(task_id, rec["preset"], chash, rec["seed"]):
+        return f"run id {rec['run_id']} is not today's {store.run_id(task_id, rec['preset'], chash, rec['seed'])}"
+    return None
+
+
+@pytest.mark.parametrize("task_id", BASELINE_TASKS)
+def test_shipped_baselines_match_todays_configs(task_id):
+    """`bench compare` and the sweep's ETA find a shipped record by its run id, which hashes today's resolved
+    config: a changed preset or default silently orphans it. Every record must carry today's config,
+    config_hash and run id; one that does not is named here, to be regenerated (`make baselines`)."""
+    stale = []
+    for path in sorted((BASELINE_DIR / task_id).glob(f"*/{store.RESULT_FILE}")):
+        rec = json.loads(path.read_text())
+        why = stale_reason(task_id, rec) or (None if path.parent.name == rec["run_id"] else f"it lies in {path.parent.name}/")
+        if why:
+            stale.append(f"{path.relative_to(BASELINE_DIR.parent.parent)}: {why}")
+    assert not stale, f"{len(stale)} shipped {task_id} record(s) no longer match today's config:\n" + "\n".join(stale)
 
 
 @pytest.mark.parametrize(("key", "bad"), [("max_episode_steps", "-1"), ("n_envs", "0"), ("n_timesteps", "0")])

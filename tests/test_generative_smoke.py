@@ -11,9 +11,11 @@ import pytest
 from suite.config import resolve_config
 from suite.registry import get_registry
 from suite.runner import execute
+from tests.conftest import tiered
 
 FAMILIES = ("generation", "autoencoding")
 TASKS = sorted({t.id for f in FAMILIES for t in get_registry().tasks(family=f) if not t.problem.traits.get("optional")})
+FAST = {"digits_gan", "digits_vae"}  # the fast tier's: an adversarial generator, and a VAE ranked in both families
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,7 @@ def test_the_catalog():
     assert reg.family("generation").higher_is_better is False and reg.family("autoencoding").higher_is_better is False
 
 
-@pytest.mark.parametrize("task_id", TASKS)
+@pytest.mark.parametrize("task_id", tiered(TASKS, FAST))
 def test_smoke_run(task_id, results):
     rec = run(task_id, results)
     assert rec["status"] == "ok", rec["error"] or rec["traceback"]

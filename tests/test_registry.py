@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +26,6 @@ def {name}(input_shape, num_classes, width: int = 16):
 
 def small_registry() -> Registry:
     reg = Registry()
-    reg._builtins_loaded = True
     reg.add_family(Family("classification", runner="x:y", config="x:z", primary_metric="test/acc", higher_is_better=True))
     reg.add_family(Family("rl", runner="x:y", config="x:z", primary_metric="eval/mean_return", higher_is_better=True))
     reg.add_problem(ProblemSpec("fashion_mnist", ("classification",), "x:y"))
@@ -70,6 +72,37 @@ def test_builtins_are_lazy_and_include_the_two_foundation_tasks():
     assert {"digits_mlp", "cartpole_dqn"} <= {t.id for t in reg.tasks()}
 
 
+def test_a_registry_without_the_builtins_runs_a_plugin_alone(tmp_path):
+    """The engine needs nothing from tasks/: a registry that loaded no entry point, so no built-in,
+    lists, configures and runs the task of one plug-in file (a whole family of its own), and
+    `tasks` is never imported. In a fresh interpreter: this one has the built-ins loaded."""
+    plugin = Path(__file__).parent / "plugins" / "toy_family.py"
+    code = textwrap.dedent(
+        f"""
+        import json, sys
+        from pathlib import Path
+        from suite.config import resolve_config
+        from suite.registry import REGISTRY
+        from suite.runner import execute
+
+        REGISTRY.load_plugin({str(plugin)!r})
+        task = REGISTRY.task("ramp_constant")
+        cfg = resolve_config(task, "smoke")
+        rec = execute(task, cfg, preset="smoke", seed=0, results=Path({str(tmp_path)!r}), wandb_mode="disabled", progress=False)
+        ids = [t.id for t in REGISTRY.tasks()]
+        print(json.dumps({{"ids": ids, "status": rec["status"], "error": rec["error"], "metrics": rec["metrics"],
+                          "tasks_imported": any(m == "tasks" or m.startswith("tasks.") for m in sys.modules)}}))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.splitlines()[-1])
+    assert out["ids"] == ["ramp_constant"], "only the plug-in's task: no built-in came in"
+    assert out["status"] == "ok", out["error"]
+    assert out["metrics"]["test/mae"] == pytest.approx(0.25)  # level 0.45 (its smoke preset) on 0, 0.1, ..., 0.9
+    assert not out["tasks_imported"]
+
+
 def test_plugin_from_file_registers_a_task(tmp_path):
     path = tmp_path / "my_models.py"
     path.write_text(PLUGIN.format(name="file_plugin_net"))
@@ -94,7 +127,7 @@ def test_plugin_from_entry_point(tmp_path, monkeypatch):
     (dist / "entry_points.txt").write_text("[benchsuite.plugins]\nmine = ep_plugin_pkg\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     reg = get_registry()
-    reg._load_entry_points()
+    reg.load_entry_points()  # again: the package was installed after the registry first looked
     assert reg.task("digits_entry_point_net")
 
 
@@ -110,9 +143,11 @@ def test_bad_plugins_get_one_line(spec, message):
         get_registry([spec])
 
 
-def test_plugin_that_raises_on_import(tmp_path):
+def test_plugin_that_raises_on_import_leaves_nothing_behind_and_loads_once_fixed(tmp_path):
     path = tmp_path / "broken.py"
     path.write_text(textwrap.dedent("raise RuntimeError('boom')\n"))
     with pytest.raises(UserError, match="failed to import: RuntimeError: boom"):
         get_registry([str(path)])
-    assert "benchsuite_plugin_broken" in sys.modules or True
+    assert "benchsuite_plugin_broken" not in sys.modules, "a half-run plug-in module must not stay importable"
+    path.write_text(PLUGIN.format(name="fixed_plugin_net"))
+    assert get_registry([str(path)]).task("digits_fixed_plugin_net"), "a failed file is not remembered as loaded"

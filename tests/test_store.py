@@ -80,10 +80,12 @@ def test_same_config_and_seed_is_cached_and_force_reruns(results):
     assert len(list(store.iter_records(results, "digits_mlp"))) == 2
 
 
-def test_seeds_give_reproducible_results(results, tmp_path):
+def test_same_seed_same_numbers_other_seed_other_numbers(results, tmp_path):
     a = run_smoke("digits_mlp", results)
-    b = run_smoke("digits_mlp", tmp_path / "other")
-    assert a["metrics"]["test/acc"] == b["metrics"]["test/acc"]
+    b = run_smoke("digits_mlp", tmp_path / "other")  # another results dir: trained again, not a cache hit
+    assert not b["cached"] and b["metrics"] == a["metrics"]
+    c = run_smoke("digits_mlp", results, seed=1)
+    assert c["metrics"]["test/loss"] != a["metrics"]["test/loss"], "the seed must reach the initialisation and the shuffling"
 
 
 def test_a_crashing_model_is_recorded_as_failed_with_traceback(results, tmp_path):

@@ -1,6 +1,6 @@
 """`bench sweep --executor ray` against a real local Ray cluster started for the test
 (`ray start --head --num-cpus 2` on free ports, stopped by signalling its process group, see
-suite/executors/ray_local.py for why not `ray stop`)."""
+benchmarks/ray_local.py for why not `ray stop`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import sys
 import pytest
 
 pytest.importorskip("ray")
-# ~40 s at load 3 on this shared 2-core machine (cluster start ~7 s, two cold sweeps, stop 5 s), ~95 s at load 7.
-# Deselect with `-m "not ray"`; add pytest.mark.slow here if `make test` runs over its budget.
+# ~40 s at load 3 on this shared 2-core machine (cluster start ~7 s, two cold sweeps, stop 5 s), ~95 s at load 7:
+# `ray` tests are in the slow tier (tests/conftest.py), `make test-slow`.
 pytestmark = pytest.mark.ray
 
-from suite.executors.ray_local import local_cluster  # noqa: E402
+from benchmarks.ray_local import local_cluster  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,6 @@ def trainer(
     precision: str = "32-true",
     callbacks: list[pl.Callback] | None = None,
     gradient_clip_val: float | None = None,
-    check_val_every_n_epoch: int = 1,
 ) -> pl.Trainer:
     """A Trainer with no logger or checkpoint files (the run record is the log) on the run's device."""
     bar = [EpochBar(max_epochs)] if ctx.progress else []
@@ -134,7 +133,6 @@ def trainer(
         enable_progress_bar=False,  # EpochBar: one line per run, not a bar per epoch and per val loop
         num_sanity_val_steps=0,
         gradient_clip_val=gradient_clip_val,
-        check_val_every_n_epoch=check_val_every_n_epoch,
         callbacks=[CurveLogger(ctx), *bar, *(callbacks or [])],
         deterministic=False,
     )

@@ -74,6 +74,7 @@ class PeriodicEval(BaseCallback):
         self.skipped = 0
         self.best = -np.inf
         self.reached: tuple[int, float] | None = None  # (env steps, train seconds) when the threshold was first met
+        self.lengths: list[int] = []  # episode lengths of the latest evaluation
         self.t_start = time.perf_counter()
 
     def _on_training_start(self) -> None:
@@ -87,7 +88,7 @@ class PeriodicEval(BaseCallback):
         if isinstance(self.model.get_env(), VecNormalize):
             sync_envs_normalization(self.model.get_env(), self.eval_env)
         self.eval_env.seed(self.eval_seed)  # same start states at every evaluation: scores are comparable
-        returns, _ = evaluate_policy(
+        returns, self.lengths = evaluate_policy(
             self.model, self.eval_env, n_eval_episodes=self.episodes, deterministic=True, return_episode_rewards=True
         )
         self.eval_s += time.perf_counter() - t0
@@ -194,24 +195,40 @@ def train_and_evaluate(
     with ctx.phase("train"):
         model.learn(total_timesteps=n_timesteps, callback=cb, progress_bar=ctx.progress)
     ctx.timing["train_s"] -= cb.eval_s
-    periodic_eval_s = cb.eval_s
+    final_evaluation(ctx, cb, model.num_timesteps, final_episodes, threshold)
+    eval_env.close()
+    if video is not None:
+        t0 = time.perf_counter()
+        gif = dict(env_id=env_id, seed=eval_seed, env_kwargs=env_kwargs, wrapper=wrapper, frame_stack=frame_stack, max_frames=video_frames)
+        n = record_gif(model, video, **gif)
+        ctx.info["video_s"] = time.perf_counter() - t0
+        ctx.add_artifact(video, "video", f"final policy, one deterministic episode ({n} frames, every 2nd step)")
+    env.close()
+    return model
 
-    cb.episodes = final_episodes
+
+def final_evaluation(ctx: RunContext, cb: PeriodicEval, steps: int, episodes: int, threshold: float | None) -> None:
+    """`episodes` deterministic episodes after training: the score, its spread, the best so far, the
+    time to threshold and the throughput, into the record. Periodic evaluations count as eval time."""
+    periodic_eval_s = cb.eval_s
+    cb.episodes = episodes
     with ctx.phase("eval"):
-        final, final_std = cb.record(model.num_timesteps)
+        final, final_std = cb.record(steps)
     ctx.timing["eval_s"] += periodic_eval_s
     if not np.isfinite(final):
         raise Diverged(f"non-finite final evaluation return {final}")
     ctx.metrics["eval/mean_return"] = final
     ctx.metrics["eval/std_return"] = final_std
     ctx.metrics["eval/best_mean_return"] = cb.best
-    ctx.metrics["train/timesteps"] = float(model.num_timesteps)
+    ctx.metrics["train/timesteps"] = float(steps)
     train_s = max(ctx.timing["train_s"], 1e-9)
     ctx.info["evaluation"] = {
         "evaluations": cb.n_evals,
         "skipped_over_budget": cb.skipped,
         "eval_fraction_of_train": ctx.timing["eval_s"] / train_s,
         "periodic_eval_s": periodic_eval_s,
+        # env steps per final episode as the env counts them (Atari: raw frames), e.g. to see a cap hold
+        "final_episode_length": {"mean": float(np.mean(cb.lengths)), "max": int(np.max(cb.lengths))},
     }
     if threshold is not None:
         ctx.metrics["eval/threshold"] = threshold
@@ -219,22 +236,5 @@ def train_and_evaluate(
         if cb.reached:
             ctx.metrics["eval/steps_to_threshold"] = float(cb.reached[0])
             ctx.metrics["eval/seconds_to_threshold"] = cb.reached[1]
-    ctx.resources["throughput"] = model.num_timesteps / train_s  # training env steps per second
+    ctx.resources["throughput"] = steps / train_s  # training env steps per second
     ctx.resources["throughput_unit"] = "env steps/s"
-    eval_env.close()
-    if video is not None:
-        t0 = time.perf_counter()
-        n = record_gif(
-            model,
-            video,
-            env_id=env_id,
-            seed=eval_seed,
-            env_kwargs=env_kwargs,
-            wrapper=wrapper,
-            frame_stack=frame_stack,
-            max_frames=video_frames,
-        )
-        ctx.info["video_s"] = time.perf_counter() - t0
-        ctx.add_artifact(video, "video", f"final policy, one deterministic episode ({n} frames, every 2nd step)")
-    env.close()
-    return model

@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from suite.commands.common import add_run_options, parse_seeds, plan, run_inline
 from suite.errors import UserError
 
 
 def add(sub, common) -> None:
-    from suite.commands.run import add_run_options
-
     p = sub.add_parser(
         "compare",
         parents=[common],
@@ -61,7 +60,6 @@ def select_tasks(reg, model: str, problems: list[str]) -> list:
 def main(args: argparse.Namespace) -> int:
     from reports.compare import head_to_head, print_head_to_head
     from reports.records import load_with_baseline
-    from suite.commands.run import parse_seeds, plan, run_inline
     from suite.config import config_hash
     from suite.errors import did_you_mean
     from suite.registry import get_registry

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from suite.commands.run import add_run_options, plan, show_leaderboard
-from suite.errors import UserError
+from suite.commands.common import add_run_options, run_parallel
 from suite.executors import EXECUTORS
 
 DESCRIPTION = """\
 Run every task of each SUITE (or each TASK) for each seed, several at once. A run whose record exists is
 skipped, so rerunning an interrupted sweep does only what is missing; failed and diverged runs are
-kept as they are unless --retry-failed. Suites: default, smoke (use with --preset smoke),
-classic-control, and one per family (classification, generation, autoencoding, forecasting, rl).
+kept as they are unless --retry-failed. Suites: default, classic-control, and one per family
+(classification, generation, autoencoding, forecasting, rl); `bench list --what suites` lists them.
 """
 
 EXAMPLES = """\
 examples:
-  bench sweep smoke --preset smoke --workers 2        every task on the seconds-long budget, 2 processes
+  bench sweep default --preset smoke --workers 2      every task on the seconds-long budget, 2 processes
   bench sweep default --seeds 5                       the leaderboard suite, 5 seeds, one process per core
   bench sweep rl --executor ray --address auto        the RL tasks as tasks on a running Ray cluster
   bench sweep default --seeds 5 --retry-failed        finish an interrupted sweep and redo failures
@@ -72,91 +70,5 @@ def add_parallel_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def make_executor(args: argparse.Namespace, results, todo: list):
-    if args.executor == "ray":
-        from suite.executors.ray_cluster import RayExecutor
-
-        gpus = args.gpus_per_run if args.gpus_per_run is not None else (1.0 if str(args.device).startswith("cuda") else 0.0)
-        return RayExecutor(
-            args.address,
-            results,
-            cpus_per_run=args.cpus_per_run,
-            gpus_per_run=gpus,
-            max_in_flight=args.workers,
-            records=args.ray_records,
-        )
-    from suite.executors.local import LocalExecutor
-    from suite.sweep import cores
-
-    workers = min(args.workers or cores(), len(todo))  # never start idle processes
-    threads = getattr(args, "threads", None) or max(1, cores() // (args.workers or cores()))
-    return LocalExecutor(workers=workers, threads=threads)
-
-
-def timing_sources(results) -> list:
-    """Where earlier run times are read to order a sweep: this results dir, then the shipped baselines."""
-    from reports.records import baseline_dir
-
-    return [results, baseline_dir()]
-
-
-def run_parallel(args: argparse.Namespace) -> int:
-    """`bench run --workers K`: the same runs as `bench run`, on the local executor; failed runs are redone."""
-    args.executor, args.retry_failed, args.address = "local", False, None
-    return main(args, rerun=("failed",))
-
-
-def main(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
-    from suite import store
-    from suite.executors.progress import Display
-    from suite.sweep import drive, expand, longest_first, past_durations
-
-    if args.workers is not None and args.workers < 1:
-        raise UserError(f"bad --workers {args.workers}: give at least 1")
-    if getattr(args, "threads", None) is not None and args.threads < 1:
-        raise UserError(f"bad --threads {args.threads}: give at least 1")
-    if args.executor == "ray":
-        from suite.errors import require
-
-        require("ray", "ray", "the Ray executor (--executor ray)")  # fail before planning, in one line
-    tasks, configs, results = plan(args)
-    store.clean_stale(results)
-    from suite.commands.run import split_args
-
-    _, overrides = split_args(args)
-    specs = expand(
-        tasks,
-        configs,
-        args.seeds,
-        preset=args.preset,
-        results=results,
-        overrides=overrides,
-        device=args.device,
-        wandb_mode=args.wandb,
-        force=args.force,
-        retry_failed=args.retry_failed,
-        rerun=rerun,
-        plugins=getattr(args, "plugin", []),
-    )
-    durations = past_durations(timing_sources(results), {s.task for s in specs}, args.preset)
-    specs = longest_first(specs, durations)
-    title = f"sweep {' '.join(n for n in args.tasks if '=' not in n)}"
-    display = Display(len(specs), title=title, live=None if args.progress else False, expected=durations, pending=specs)
-    outcome = drive(specs, lambda todo: make_executor(args, results, todo), display)
-
-    show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
-    recs = outcome.records
-    ran = [r for r in recs if not r.get("cached")]
-    failed = [r for r in recs if r.get("status") == "failed"]
-    diverged = [r for r in recs if r.get("status") == "diverged"]
-    print(
-        f"sweep: {len(specs)} runs · {len(ran)} ran · {len(recs) - len(ran)} cached · "
-        f"{len(failed)} failed · {len(diverged)} diverged · {outcome.wall_s:.1f} s",
-        flush=True,
-    )
-    if outcome.interrupted:
-        print(f"bench: interrupted; {len(recs)} finished records kept, {outcome.not_started} runs not done", file=sys.stderr)
-        return 130
-    if failed:
-        print(f"bench: {len(failed)} run(s) failed; see `bench show {failed[0]['task']}`", file=sys.stderr)
-    return 1 if failed else 0
+def main(args: argparse.Namespace) -> int:
+    return run_parallel(args)

@@ -44,7 +44,6 @@ class GenerationJudge:
 
     def __init__(self, problem: str, data) -> None:
         self.net, self.meta = load_extractor(problem, data)
-        self.data = data
         train = self._raw(data.x_train)
         self.scale = float(train.var(0).sum().sqrt()) or 1.0  # RMS norm of the centred train features
         self.train = train / self.scale  # (N, F)

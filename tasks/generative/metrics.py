@@ -28,16 +28,6 @@ class Precomputed(nn.Module):
         return x
 
 
-def frechet_distance(real: torch.Tensor, fake: torch.Tensor) -> float:
-    """FID formula on features: real (N, D), fake (M, D); 0 for identical sets, grows with mean and covariance shift."""
-    from torchmetrics.image.fid import FrechetInceptionDistance
-
-    fid = FrechetInceptionDistance(feature=Precomputed(real.shape[1]))
-    fid.update(real.double(), real=True)
-    fid.update(fake.double(), real=False)
-    return max(float(fid.compute()), 0.0)  # eigen-solver noise can give -1e-12 on identical sets
-
-
 class FrechetToReference:
     """FD of many fake sets against one real set: the real statistics are accumulated once (used per epoch)."""
 

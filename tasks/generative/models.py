@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 
-import torch
 from torch import nn
 
 
@@ -170,10 +169,3 @@ def conv_ae(input_shape: tuple[int, ...], latent_dim: int = 16, width: int = 32)
         nn.ConvTranspose2d(width, c, 4, 2, 1),  # (B, c, h, w) logits
     )
     return Autoencoder(enc, dec, latent_dim)
-
-
-@torch.no_grad()
-def sample(generator: nn.Module, n: int, gen: torch.Generator | None = None) -> torch.Tensor:
-    """n samples (n, *shape) from a generator with `latent_dim`, with a private RNG when given."""
-    z = torch.randn(n, generator.latent_dim, generator=gen)
-    return generator(z)

@@ -1,0 +1,198 @@
+"""What `bench run`, `bench sweep` and `bench compare` share: the run options, planning, running the
+runs (inline, or in parallel on an executor) and the leaderboard printed at the end.
+
+Not a command (it has no `add`): the command modules import it, and none imports another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from suite.errors import UserError
+
+
+def parse_seeds(text: str) -> list[int]:
+    """'3' means seeds 0,1,2; '0,5,7' means exactly those; '2-4' means 2,3,4."""
+    try:
+        if "," in text:
+            return [int(s) for s in text.split(",") if s.strip()]
+        if "-" in text.strip("-"):
+            lo, hi = text.split("-")
+            return list(range(int(lo), int(hi) + 1))
+        n = int(text)
+    except ValueError:
+        raise UserError(f"bad --seeds {text!r}: give a count (3), a list (0,1,2) or a range (0-4)") from None
+    if n < 1:
+        raise UserError(f"bad --seeds {text!r}: a count must be at least 1 (for seed 0 alone write --seeds 0,)")
+    return list(range(n))
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by `bench run`, `bench sweep` and `bench compare`."""
+    p.add_argument("--seeds", default="1", help="a count (3 → seeds 0,1,2), a list (0,1,2) or a range (0-4); default 1")
+    p.add_argument("--preset", default="standard", help="smoke (seconds, for tests) or standard (reference quality); default standard")
+    p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
+    p.add_argument(
+        "--wandb",
+        choices=["online", "offline", "disabled"],
+        default=None,
+        help="default: $WANDB_MODE, else online if logged in, else offline",
+    )
+    p.add_argument("--device", default="auto", help="auto (GPU when present), cpu or cuda")
+    p.add_argument("--force", action="store_true", help="rerun even when a record with this config and seed exists")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    # `bench` moves every key=value word here, wherever it stands on the line (suite/cli.py).
+    p.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="config overrides; `bench config TASK` lists the keys")
+
+
+def plan(args: argparse.Namespace):
+    """Resolve tasks and configs before any training, so bad input fails in a second."""
+    from suite.config import resolve_config
+    from suite.registry import get_registry
+    from suite.store import check_writable, results_dir
+
+    reg = get_registry(getattr(args, "plugin", []))
+    if isinstance(args.seeds, str):
+        args.seeds = parse_seeds(args.seeds)
+    if not args.tasks:
+        raise UserError("no task given; try `bench list`")
+    tasks = reg.expand(args.tasks)
+    configs = {t.id: resolve_config(t, args.preset, args.overrides) for t in tasks}
+    results = results_dir(args.results)
+    check_writable(results)
+    return tasks, configs, results
+
+
+def run_inline(args: argparse.Namespace, tasks, configs, results) -> list[dict]:
+    """Every task × seed one after the other in this process, a line per run as it finishes."""
+    from suite import store
+    from suite.executors.progress import describe
+    from suite.runner import execute
+
+    store.clean_stale(results)
+    records = []
+    for task in tasks:
+        for seed in task.run_seeds(args.seeds):
+            rec = execute(
+                task,
+                configs[task.id],
+                preset=args.preset,
+                seed=seed,
+                results=results,
+                device=args.device,
+                wandb_mode=args.wandb,
+                force=args.force,
+                progress=args.progress,
+            )
+            print(describe(rec), flush=True)
+            records.append(rec)
+    return records
+
+
+def run_parallel(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:
+    """Plan, then run every task × seed on the executor that `args` names, longest first; resumable."""
+    from suite import store
+    from suite.executors.progress import Display
+    from suite.sweep import drive, expand, longest_first, past_durations
+
+    check_parallel_options(args)
+    tasks, configs, results = plan(args)
+    store.clean_stale(results)
+    specs = expand(
+        tasks,
+        configs,
+        args.seeds,
+        preset=args.preset,
+        results=results,
+        overrides=args.overrides,
+        device=args.device,
+        wandb_mode=args.wandb,
+        force=args.force,
+        retry_failed=args.retry_failed,
+        rerun=rerun,
+        plugins=getattr(args, "plugin", []),
+    )
+    durations = past_durations(timing_sources(results), {s.task for s in specs}, args.preset)
+    specs = longest_first(specs, durations)
+    title = f"sweep {' '.join(args.tasks)}"
+    display = Display(len(specs), title=title, live=None if args.progress else False, expected=durations, pending=specs)
+    outcome = drive(specs, lambda todo: make_executor(args, results, todo), display)
+    show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
+    return summarize(outcome, len(specs))
+
+
+def check_parallel_options(args: argparse.Namespace) -> None:
+    """Refuse impossible worker counts, and a missing Ray, before planning: in one line each."""
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"bad --workers {args.workers}: give at least 1")
+    if getattr(args, "threads", None) is not None and args.threads < 1:
+        raise UserError(f"bad --threads {args.threads}: give at least 1")
+    if args.executor == "ray":
+        from suite.errors import require
+
+        require("ray", "ray", "the Ray executor (--executor ray)")
+
+
+def make_executor(args: argparse.Namespace, results, todo: list):
+    if args.executor == "ray":
+        from suite.executors.ray_cluster import RayExecutor
+
+        gpus = args.gpus_per_run if args.gpus_per_run is not None else (1.0 if str(args.device).startswith("cuda") else 0.0)
+        return RayExecutor(
+            args.address,
+            results,
+            cpus_per_run=args.cpus_per_run,
+            gpus_per_run=gpus,
+            max_in_flight=args.workers,
+            records=args.ray_records,
+        )
+    from suite.executors.local import LocalExecutor
+    from suite.sweep import cores
+
+    workers = min(args.workers or cores(), len(todo))  # never start idle processes
+    threads = getattr(args, "threads", None) or max(1, cores() // (args.workers or cores()))
+    return LocalExecutor(workers=workers, threads=threads)
+
+
+def timing_sources(results) -> list:
+    """Where earlier run times are read to order a sweep: this results dir, then the shipped baselines."""
+    from reports.records import baseline_dir
+
+    return [results, baseline_dir()]
+
+
+def summarize(outcome, planned: int) -> int:
+    """The closing counts of a parallel run, and its exit code: 130 interrupted, 1 if a run failed."""
+    recs = outcome.records
+    ran = [r for r in recs if not r.get("cached")]
+    failed = [r for r in recs if r.get("status") == "failed"]
+    diverged = [r for r in recs if r.get("status") == "diverged"]
+    print(
+        f"sweep: {planned} runs · {len(ran)} ran · {len(recs) - len(ran)} cached · "
+        f"{len(failed)} failed · {len(diverged)} diverged · {outcome.wall_s:.1f} s",
+        flush=True,
+    )
+    if outcome.interrupted:
+        print(f"bench: interrupted; {len(recs)} finished records kept, {outcome.not_started} runs not done", file=sys.stderr)
+        return 130
+    return exit_code(recs)
+
+
+def exit_code(records: list[dict]) -> int:
+    """1 (and where to look) when a run failed, else 0; diverged runs are results, not failures."""
+    failed = [r for r in records if r.get("status") == "failed"]
+    if failed:
+        print(f"bench: {len(failed)} run(s) failed; see `bench show {failed[0]['task']}`", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def show_leaderboard(results, problems: set[str], preset: str) -> None:
+    from reports.leaderboard import leaderboards
+    from reports.records import load
+    from reports.render import print_terminal
+
+    runs = load(results)
+    if not runs.empty:
+        runs = runs[runs["problem"].isin(problems)]
+    print_terminal(leaderboards(runs, preset))
