@@ -140,27 +140,31 @@ def _stop_after_next_record(args: list[str], res: Path, sig: signal.Signals) -> 
 
 def test_sigkill_and_ctrl_c_lose_nothing_and_the_sweep_resumes(tmp_path):
     res = tmp_path / "res"
-    args = ["sweep", "digits_mlp", "--seeds", "4", "--workers", "1", "--results", str(res), *FAST]
+    n = 8  # room for a loaded machine to finish a few more runs between a record appearing and the signal
+    args = ["sweep", "digits_mlp", "--seeds", str(n), "--workers", "1", "--results", str(res), *FAST]
 
     code, workers = _stop_after_next_record(args, res, signal.SIGKILL)
     assert code == -signal.SIGKILL and workers, "the local executor runs work in child processes"
     time.sleep(1.0)  # PR_SET_PDEATHSIG is delivered asynchronously
     assert not [w for w in workers if _running(w)], "workers die with their driver"
     killed = records(res)
-    assert 1 <= len(killed) < 4 and all(r["status"] == "ok" for r in killed.values())
+    assert 1 <= len(killed) < n - 1 and all(r["status"] == "ok" for r in killed.values())
 
     code, workers = _stop_after_next_record(args, res, signal.SIGINT)
     assert code == 130, "Ctrl-C ends the sweep with the usual status"
-    assert not [w for w in workers if _running(w)]
+    deadline = time.monotonic() + 10  # a loaded machine may take a moment to reap a worker
+    while [w for w in workers if _running(w)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [w for w in workers if _running(w)], "workers end with the interrupted sweep"
     done = records(res)
-    assert len(killed) < len(done) < 4 and set(killed) <= set(done)
+    assert len(killed) < len(done) < n and set(killed) <= set(done)
     assert not list(res.glob("*/.tmp-*")), "Ctrl-C removes the staging directory of the run it interrupted"
 
     proc = run_bench(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert f"{4 - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
+    assert f"{n - len(done)} ran · {len(done)} cached" in proc.stdout, proc.stdout
     after = records(res)
-    assert len(after) == 4 and set(done) <= set(after)
+    assert len(after) == n and set(done) <= set(after)
     for rid, rec in done.items():  # the finished ones were not redone
         assert after[rid]["finished_at"] == rec["finished_at"]
     assert not list(res.glob("*/.tmp-*")), "staging directories of killed runs are cleaned up"
