@@ -17,20 +17,32 @@ RESULTS ?= results
 STAGES ?= supervised rl-quoted rl-suite
 
 STAMP := $(VENV)/.installed
+# Set-up prints one line per step; pip's own output goes here, and its last lines are shown if a step fails.
+SETUP_LOG := $(VENV)/setup.log
 
 .PHONY: help bench sweep test test-slow report list lint format clean venv baselines
 
 help: ## show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo ""
-	@echo "  variables: TASK=<id> SEEDS=<n or 0,1,2> PRESET=smoke|standard ARGS=\"key=value ...\" SUITE=<name> WORKERS=<k>"
+	@echo "  variables: TASK=<id> SEEDS=<count 3, list 0,1,2, range 0-4; 0, is seed 0 alone> PRESET=smoke|standard"
+	@echo "             ARGS=\"key=value ...\" SUITE=<name> WORKERS=<k>"
 	@echo "  example:   make bench TASK=cartpole_dqn SEEDS=3"
 
+# $(call step,what it does,command): one line on the terminal, the command's output in $(SETUP_LOG)
+# (neither argument may hold a comma or a single quote).
+define step
+	@echo '$(1)'
+	@echo '== $(1)' >>$(SETUP_LOG)
+	@( $(2) ) >>$(SETUP_LOG) 2>&1 || { status=$$?; echo 'make: failed: $(1); the last lines of $(SETUP_LOG):' >&2; \
+		tail -n 15 $(SETUP_LOG) >&2; echo 'make: the full log is $(SETUP_LOG)' >&2; exit $$status; }
+endef
+
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@mkdir -p $(VENV) && : >$(SETUP_LOG)
+	$(if $(wildcard $(BIN)/python),,$(call step,creating $(VENV) with $(PYTHON),$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --upgrade pip))
+	$(call step,installing $(TORCH) (the largest download: minutes on first use),$(BIN)/python -m pip install "$(TORCH)")
+	$(call step,installing the suite and its dependencies,$(BIN)/python -m pip install -e ".[dev]")
 	@touch $(STAMP)
 
 venv: $(STAMP) ## create or update .venv (done automatically by the other targets)
@@ -41,7 +53,7 @@ ifeq ($(strip $(TASK)),)
 else
 	$(BIN)/bench run $(TASK) --seeds $(SEEDS) --preset $(PRESET) --results $(RESULTS) $(ARGS)
 endif
-	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
+	$(BIN)/bench report --results $(RESULTS) --format md,csv,html --quiet
 
 sweep: $(STAMP) ## run SUITE over SEEDS seeds with WORKERS processes (EXECUTOR=local|ray)
 	$(BIN)/bench sweep $(SUITE) --seeds $(SEEDS) --preset $(PRESET) --executor $(EXECUTOR) --workers $(WORKERS) --results $(RESULTS) $(ARGS)

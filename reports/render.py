@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -63,30 +64,36 @@ def p_value(x) -> str:
     return "<0.001" if x < 0.001 else f"{x:.3f}"
 
 
-# name, formatter, shown in the terminal
+# A column's terminal priority: None, only in the written report; 0, always shown; 1, 2, ... the order
+# in which columns give way when the terminal is narrow. Those below WRAP_FIRST (low priority: params,
+# peak memory, hardware) go before any cell is wrapped; the others only when wrapped cells do not fit.
+WRAP_FIRST = 10
+
+# name, formatter, terminal priority
 COLUMNS = [
-    ("rank", lambda r: str(r["rank"]), True),
-    ("model", lambda r: str(r["model"]), True),
-    ("seeds", lambda r: str(r["seeds"]), True),
-    ("mean [95% CI]", mean_cell, True),
-    ("std", lambda r: fmt(r["std"], 3), True),
-    ("tie", _tie, True),
-    ("p vs leader", lambda r: p_value(r.get("p_value")), False),
-    ("IQM", lambda r: fmt(r.get("iqm", float("nan"))), False),
-    ("normalised", lambda r: fmt(r.get("norm", float("nan")), 3), False),
-    ("time to target s", lambda r: _seconds(r.get("ttt_s", float("nan"))), False),
-    ("train s", train_seconds, True),
-    ("steps/s", lambda r: _count(r.get("throughput")), False),
-    ("params", lambda r: _count(r.get("params")), True),
-    ("Δ peak RSS MB", lambda r: _count(r.get("peak_rss_increase_mb")), False),
-    ("CUDA peak MB", lambda r: _count(r.get("cuda_peak_mb")), False),
-    ("Pareto", lambda r: "✓" if r.get("pareto") else "", False),
-    ("measured on", lambda r: str(r.get("hardware") or ""), False),
-    ("source", lambda r: str(r.get("source") or ""), False),
-    ("failed", lambda r: str(r["failed"]), True),
+    ("rank", lambda r: str(r["rank"]), 0),
+    ("model", lambda r: str(r["model"]), 0),
+    ("seeds", lambda r: str(r["seeds"]), 0),
+    ("mean [95% CI]", mean_cell, 0),
+    ("std", lambda r: fmt(r["std"], 3), WRAP_FIRST),
+    ("tie", _tie, 0),
+    ("p vs leader", lambda r: p_value(r.get("p_value")), None),
+    ("IQM", lambda r: fmt(r.get("iqm", float("nan"))), None),
+    ("normalised", lambda r: fmt(r.get("norm", float("nan")), 3), None),
+    ("time to target s", lambda r: _seconds(r.get("ttt_s", float("nan"))), None),
+    ("train s", train_seconds, WRAP_FIRST + 1),
+    ("steps/s", lambda r: _count(r.get("throughput")), None),
+    ("params", lambda r: _count(r.get("params")), 3),
+    ("Δ peak RSS MB", lambda r: _count(r.get("peak_rss_increase_mb")), 2),
+    ("CUDA peak MB", lambda r: _count(r.get("cuda_peak_mb")), None),
+    ("Pareto", lambda r: "✓" if r.get("pareto") else "", None),
+    ("measured on", lambda r: str(r.get("hardware") or ""), 1),
+    ("source", lambda r: str(r.get("source") or ""), None),
+    ("failed", lambda r: str(r["failed"]), WRAP_FIRST + 2),
 ]
 HEADER = [c[0] for c in COLUMNS]
-TERMINAL_HEADER = [c[0] for c in COLUMNS if c[2]]
+TERMINAL_HEADER = [c[0] for c in COLUMNS if c[2] is not None]
+DROP = {c[0]: c[2] for c in COLUMNS if c[2]}
 _POWER = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} (two-sided)"
 LEGEND = (
     f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom) · "
@@ -110,7 +117,7 @@ TERMINAL_LEGEND = (
 
 
 def display_rows(table: pd.DataFrame, terminal: bool = False) -> list[list[str]]:
-    cols = [c for c in COLUMNS if c[2] or not terminal]
+    cols = [c for c in COLUMNS if c[2] is not None or not terminal]
     return [[f(r) for _, f, _ in cols] for r in table.to_dict("records")]
 
 
@@ -156,7 +163,16 @@ SUITE_COLUMNS = [
     ("train s", train_seconds),
 ]
 SUITE_HEADER = [c[0] for c in SUITE_COLUMNS]
-TERMINAL_SUITE = {"rank", "model", "problems", "runs", "IQM [95% CI]", "optimality gap", "time-to-target score"}
+# terminal priority, as DROP for the boards; columns not named are only in the written report
+TERMINAL_SUITE = {
+    "rank": 0,
+    "model": 0,
+    "problems": 0,
+    "runs": WRAP_FIRST,
+    "IQM [95% CI]": 0,
+    "optimality gap": WRAP_FIRST + 2,
+    "time-to-target score": WRAP_FIRST + 1,
+}
 SUITE_LEGEND = (
     "Normalised score (x − random)/(reference − random) aggregated over every run of the problems with reference points "
     "(problems n/N; entries that ran more problems rank first, IQM orders equal coverage; a deterministic model counts once); "
@@ -214,33 +230,137 @@ def to_parquet(df: pd.DataFrame, path: Path) -> None:
     df.to_parquet(path, index=False)
 
 
-def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None) -> None:
-    from rich.console import Console
+class Fit(NamedTuple):
+    """How one table goes on a terminal of some width: which columns, at which widths, or as Markdown."""
+
+    shown: list[int]  # indices of the columns shown, in order
+    widths: list[int] | None  # each shown column's width when cells wrap; None: every cell on one line
+    dropped: list[str]  # names of the columns left out, in the order they gave way
+    markdown: bool = False  # too narrow for any table whose cells are whole: print the Markdown lines
+
+
+def table_width(widths: list[int]) -> int:
+    """Width of a rich table with the default box and padding: 1 + (1 + w + 1 + 1) per column."""
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def fit(header: list[str], rows: list[list[str]], width: int, drop: dict[str, int]) -> Fit:
+    """The columns of `header`/`rows` that fit `width` with no cell cut.
+
+    Columns named in `drop` give way in its order: first the low-priority ones (below WRAP_FIRST)
+    until every cell fits on one line; then cells are wrapped between words (a number is one word,
+    so it stays whole) before a higher-priority column goes; and when even the fewest columns
+    cannot fit whole words, the table is to be printed as Markdown, whose long lines the terminal
+    wraps rather than cuts.
+    """
+    from rich.cells import cell_len
+
+    cols = list(zip(header, *rows))
+    full = [max(cell_len(c) for c in col) for col in cols]
+    word = [max((cell_len(w) for c in col for w in c.split()), default=1) for col in cols]
+    order = sorted((i for i, h in enumerate(header) if drop.get(h)), key=lambda i: drop[header[i]])
+    for k in range(len(order) + 1):
+        gone = order[:k]
+        shown = [i for i in range(len(header)) if i not in gone]
+        dropped = [header[i] for i in gone]
+        if table_width([full[i] for i in shown]) <= width:
+            return Fit(shown, None, dropped)
+        last = k == len(order)
+        if (last or drop[header[order[k]]] >= WRAP_FIRST) and table_width([word[i] for i in shown]) <= width:
+            return Fit(shown, _widen([word[i] for i in shown], [full[i] for i in shown], width), dropped)
+    return Fit(list(range(len(header))), None, [], markdown=True)
+
+
+def _widen(widths: list[int], full: list[int], width: int) -> list[int]:
+    """Share the spare width out, the columns closest to their one-line width first (fewest wrapped cells)."""
+    widths = list(widths)
+    spare = width - table_width(widths)
+    for i in sorted(range(len(widths)), key=lambda i: full[i] - widths[i]):
+        give = min(spare, full[i] - widths[i])
+        widths[i] += give
+        spare -= give
+    return widths
+
+
+def _print_table(console, title_text: str, header: list[str], rows: list[list[str]], drop: dict, notes: list[str], width: int) -> None:
+    """One table at `width` columns, every cell whole (see `fit`); `notes` go under it."""
     from rich.table import Table
+    from rich.text import Text
+
+    f = fit(header, rows, width, drop)
+    if f.dropped:
+        notes = [*notes, f"not shown at {width} columns: {', '.join(f.dropped)} (the written report has every column)"]
+    if f.markdown:
+        console.print(title_text, markup=False, highlight=False)
+        for line in _md_table(header, rows):
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
+        for note in notes:
+            console.print(note, markup=False, highlight=False)
+        return
+    # Text, not strings: rich would read `[smoke]` in a title or `res[small]` in a cell as markup and drop it.
+    caption = Text("\n".join(notes)) if notes else None
+    t = Table(title=Text(title_text), title_justify="left", caption=caption, caption_justify="left")
+    for n, i in enumerate(f.shown):
+        justify = "left" if header[i] in ("model", "measured on") else "right"
+        if f.widths is None:
+            t.add_column(Text(header[i]), justify=justify, no_wrap=True)
+        else:  # fixed widths: rich's own squeezing would cut words with "…"
+            t.add_column(Text(header[i]), justify=justify, width=f.widths[n], overflow="fold")
+    for row in rows:
+        t.add_row(*[Text(row[i]) for i in f.shown])
+    console.print(t)
+
+
+def _sources_note(table: pd.DataFrame) -> str:
+    """On a board that mixes the user's runs with shipped baselines, which entries are the baselines."""
+    src = dict(zip(table["model"], table["source"].astype(str))) if "source" in table else {}
+    shipped = [m for m, s in src.items() if "baseline" in s]
+    if not shipped or len(shipped) == len(src):
+        return ""
+    return f"shipped baseline records (reports/baseline/): {', '.join(shipped)}"
+
+
+def terminal_boards(boards: dict) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
+    """(title, header, rows, notes) of each board the terminal shows, in order."""
+    wp = with_presets(boards)
+    out = []
+    for key, table in list(boards.items())[:MAX_TERMINAL_BOARDS]:
+        notes = [f"… {len(table) - MAX_TERMINAL_ROWS} more rows in the written report"] if len(table) > MAX_TERMINAL_ROWS else []
+        notes += [n for n in (_sources_note(table), board_note(table)) if n]
+        out.append((title(key, table, wp), TERMINAL_HEADER, display_rows(table.head(MAX_TERMINAL_ROWS), terminal=True), notes))
+    return out
+
+
+def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None, more: str = "") -> None:
+    """Every board (up to MAX_TERMINAL_BOARDS), then the suite table and the legend, with no number cut.
+
+    On a terminal, tables fit its width (see `fit`). Anywhere else (a pipe, a log file) the width
+    is the widest table's own, since a log is read later in a viewer that scrolls sideways.
+    `more` is a closing line, e.g. how many other boards the written report holds.
+    """
+    from rich.console import Console
 
     console = console or Console()
     if not boards:
         console.print("no run records yet: try `bench run digits_mlp --preset smoke`")
         return
-    shown = list(boards.items())[:MAX_TERMINAL_BOARDS]
-    wp = with_presets(boards)
-    for key, table in shown:
-        t = Table(title=title(key, table, wp), title_justify="left", caption_justify="left")
-        for h in TERMINAL_HEADER:
-            t.add_column(h, justify="left" if h == "model" else "right")
-        for row in display_rows(table.head(MAX_TERMINAL_ROWS), terminal=True):
-            t.add_row(*row)
-        more = f"… {len(table) - MAX_TERMINAL_ROWS} more rows in the written report\n" if len(table) > MAX_TERMINAL_ROWS else ""
-        t.caption = more + board_note(table)
-        console.print(t)
-    if len(boards) > len(shown):
-        console.print(f"… {len(boards) - len(shown)} more leaderboards in the written report")
+    tables = terminal_boards(boards)
     if suite is not None and not suite.empty:
-        t = Table(title="suite · normalised score across problems", title_justify="left")
         keep = [i for i, h in enumerate(SUITE_HEADER) if h in TERMINAL_SUITE]
-        for i in keep:
-            t.add_column(SUITE_HEADER[i], justify="left" if SUITE_HEADER[i] == "model" else "right")
-        for row in suite_rows(suite.head(2 * MAX_TERMINAL_ROWS)):
-            t.add_row(*[row[i] for i in keep])
-        console.print(t)
+        rows = [[row[i] for i in keep] for row in suite_rows(suite.head(2 * MAX_TERMINAL_ROWS))]
+        tables.append(("suite · normalised score across problems", [SUITE_HEADER[i] for i in keep], rows, []))
+    width = console.width
+    if not console.is_terminal:
+        from rich.cells import cell_len
+
+        need = max(table_width([max(cell_len(c) for c in col) for col in zip(h, *r)]) for _, h, r, _ in tables)
+        width = max(width, need)
+        console = Console(file=console.file, width=width, color_system=None, highlight=False, force_terminal=False)
+    for title_text, header, rows, notes in tables:
+        drop = DROP if header is TERMINAL_HEADER else TERMINAL_SUITE
+        _print_table(console, title_text, header, rows, {h: r for h, r in drop.items() if r}, notes, width)
+    if len(boards) > MAX_TERMINAL_BOARDS:
+        console.print(f"… {len(boards) - MAX_TERMINAL_BOARDS} more leaderboards in the written report")
     console.print(TERMINAL_LEGEND, style="dim")
+    if more:
+        console.print(more, markup=False, highlight=False)

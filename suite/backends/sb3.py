@@ -122,6 +122,69 @@ class PeriodicEval(BaseCallback):
         return True
 
 
+def planned_steps(model: Any, total_timesteps: int) -> int:
+    """The env steps `model.learn(total_timesteps)` takes: SB3 stops only between whole rollouts, of
+    n_steps × n_envs steps on-policy and train_freq × n_envs off-policy, so 50,000 asked in rollouts
+    of 256 is 50,176. A train_freq counted in episodes has no size known in advance: n_envs then."""
+    from stable_baselines3.common.off_policy_algorithm import OffPolicyAlgorithm
+    from stable_baselines3.common.on_policy_algorithm import OnPolicyAlgorithm
+    from stable_baselines3.common.type_aliases import TrainFrequencyUnit
+
+    chunk = model.n_envs
+    if isinstance(model, OnPolicyAlgorithm):
+        chunk = model.n_steps * model.n_envs
+    elif isinstance(model, OffPolicyAlgorithm) and model.train_freq.unit == TrainFrequencyUnit.STEP:
+        chunk = model.train_freq.frequency * model.n_envs
+    left = max(total_timesteps - model.num_timesteps, 0)
+    return model.num_timesteps + -(-left // chunk) * chunk
+
+
+class StepBar(BaseCallback):
+    """A bar over env steps that ends at its total, on a terminal only (a log gets the run's one line).
+
+    SB3's own bar counts up to the steps asked for while the run takes whole rollouts, so it ended
+    at 50,176/50,000; this one's total is the steps the run takes (`planned_steps`). It only draws:
+    training, its random numbers and its step count are the same with it or without it.
+    """
+
+    def __init__(self, description: str, console: Any = None) -> None:
+        super().__init__()
+        self.description, self.console = description, console
+        self.bar: Any = None
+        self.start = self.total = self.planned = 0  # planned: the total known before training started
+
+    def _on_training_start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.start = self.model.num_timesteps
+        self.total = self.planned = planned_steps(self.model, self.locals["total_timesteps"]) - self.start
+        console = self.console or Console(stderr=True)
+        if not console.is_terminal:
+            return
+        columns = [TextColumn(self.description), BarColumn(), MofNCompleteColumn(), TextColumn("env steps")]
+        self.bar = Progress(*columns, TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)
+        self.task = self.bar.add_task(self.description, total=self.total)
+        self.bar.start()
+
+    def _on_step(self) -> bool:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.model.num_timesteps - self.start)
+        return True
+
+    def _on_training_end(self) -> None:
+        # An episode-counted rollout may overrun the planned total: the bar still ends at its total.
+        self.total = max(self.total, self.model.num_timesteps - self.start)
+        if self.bar is not None:
+            self.bar.update(self.task, total=self.total, completed=self.model.num_timesteps - self.start)
+        self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 def record_gif(
     model: Any,
     path: Path,
@@ -192,8 +255,13 @@ def train_and_evaluate(
     model = algo_cls(policy, env, seed=ctx.seed, device=ctx.device, verbose=0, **algo_kwargs)
     ctx.resources["params"] = sum(p.numel() for p in model.policy.parameters())
     cb = PeriodicEval(ctx, eval_env, eval_every, eval_episodes, threshold, eval_seed, eval_budget)
-    with ctx.phase("train"):
-        model.learn(total_timesteps=n_timesteps, callback=cb, progress_bar=ctx.progress)
+    bar = StepBar(f"{ctx.task.id} seed {ctx.seed}") if ctx.progress else None
+    try:
+        with ctx.phase("train"):
+            model.learn(total_timesteps=n_timesteps, callback=[cb, bar] if bar else cb)
+    finally:  # a diverged or interrupted run must not leave a live bar on the terminal
+        if bar is not None:
+            bar.close()
     ctx.timing["train_s"] -= cb.eval_s
     final_evaluation(ctx, cb, model.num_timesteps, final_episodes, threshold)
     eval_env.close()

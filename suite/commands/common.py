@@ -11,9 +11,18 @@ import sys
 
 from suite.errors import UserError
 
+SEEDS_HELP = (
+    "a count: 3 means seeds 0,1,2, so 0 is refused; a list: 0,5,7 exactly those, and 0, (trailing comma) "
+    "seed 0 alone; a range: 2-4, or 0-0 for seed 0 alone. Seeds 100 and up are kept for tuning"
+)
+
 
 def parse_seeds(text: str) -> list[int]:
-    """'3' means seeds 0,1,2; '0,5,7' means exactly those; '2-4' means 2,3,4."""
+    """'3' means seeds 0,1,2; '0,5,7' means exactly those; '2-4' means 2,3,4; '5,' or '5-5' seed 5 alone.
+
+    A bare number stays a count even for 0, rather than meaning "seed 0": otherwise `--seeds 1`
+    (seed 0) and `--seeds 0` (also seed 0) would agree while `--seeds 5` meant five seeds.
+    """
     try:
         if "," in text:
             return [int(s) for s in text.split(",") if s.strip()]
@@ -24,13 +33,16 @@ def parse_seeds(text: str) -> list[int]:
     except ValueError:
         raise UserError(f"bad --seeds {text!r}: give a count (3), a list (0,1,2) or a range (0-4)") from None
     if n < 1:
-        raise UserError(f"bad --seeds {text!r}: a count must be at least 1 (for seed 0 alone write --seeds 0,)")
+        raise UserError(
+            f"bad --seeds {text!r}: a bare number is a count of seeds (3 means 0,1,2), so it must be at least 1; "
+            "for seed 0 alone write --seeds 0, (or 0-0)"
+        )
     return list(range(n))
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Options shared by `bench run`, `bench sweep` and `bench compare`."""
-    p.add_argument("--seeds", default="1", help="a count (3 → seeds 0,1,2), a list (0,1,2) or a range (0-4); default 1")
+    p.add_argument("--seeds", default="1", metavar="N|LIST|RANGE", help=f"{SEEDS_HELP}; default %(default)s")
     p.add_argument("--preset", default="standard", help="smoke (seconds, for tests) or standard (reference quality); default standard")
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument(
@@ -119,7 +131,7 @@ def run_parallel(args: argparse.Namespace, rerun: tuple[str, ...] | None = None)
     display = Display(len(specs), title=title, live=None if args.progress else False, expected=durations, pending=specs)
     outcome = drive(specs, lambda todo: make_executor(args, results, todo), display)
     show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
-    return summarize(outcome, len(specs))
+    return summarize(outcome, len(specs), display)
 
 
 def check_parallel_options(args: argparse.Namespace) -> None:
@@ -162,15 +174,17 @@ def timing_sources(results) -> list:
     return [results, baseline_dir()]
 
 
-def summarize(outcome, planned: int) -> int:
-    """The closing counts of a parallel run, and its exit code: 130 interrupted, 1 if a run failed."""
+def summarize(outcome, planned: int, display=None) -> int:
+    """The closing counts of a parallel run (and the display's first ETA against the time it took),
+    and its exit code: 130 interrupted, 1 if a run failed."""
     recs = outcome.records
     ran = [r for r in recs if not r.get("cached")]
     failed = [r for r in recs if r.get("status") == "failed"]
     diverged = [r for r in recs if r.get("status") == "diverged"]
+    eta = display.closing() if display is not None and not outcome.interrupted else ""
     print(
         f"sweep: {planned} runs · {len(ran)} ran · {len(recs) - len(ran)} cached · "
-        f"{len(failed)} failed · {len(diverged)} diverged · {outcome.wall_s:.1f} s",
+        f"{len(failed)} failed · {len(diverged)} diverged · {outcome.wall_s:.1f} s" + (f" · {eta}" if eta else ""),
         flush=True,
     )
     if outcome.interrupted:
@@ -188,11 +202,18 @@ def exit_code(records: list[dict]) -> int:
 
 
 def show_leaderboard(results, problems: set[str], preset: str) -> None:
+    """The boards of the problems just run: the user's entries beside the shipped baselines on those
+    problems. Every other board (other problems, here or in the baselines) is counted in one line that
+    points to `bench report`, so the boards asked for are not scrolled away."""
     from reports.leaderboard import leaderboards
-    from reports.records import load
+    from reports.records import load_with_baseline
     from reports.render import print_terminal
 
-    runs = load(results)
-    if not runs.empty:
-        runs = runs[runs["problem"].isin(problems)]
-    print_terminal(leaderboards(runs, preset))
+    runs = load_with_baseline(results)
+    if runs.empty:
+        print_terminal({})
+        return
+    asked = runs["problem"].isin(problems)
+    n = runs[~asked & (runs["preset"] == preset)].groupby(["problem", "family"]).ngroups
+    more = f"{n} more leaderboard{'s' if n != 1 else ''}, of other problems: `bench report` prints them all" if n else ""
+    print_terminal(leaderboards(runs[asked], preset), more=more)

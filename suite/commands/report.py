@@ -23,6 +23,12 @@ def add(sub, common) -> None:
     p.add_argument("--preset", default="standard", help="rank runs of this preset (default standard); 'all' keeps each preset apart")
     p.add_argument("--format", default="md,csv,html", help=f"comma-separated, from {', '.join(FORMATS)} (default all)")
     p.add_argument("--no-baseline", dest="baseline", action="store_false", help="leave out the shipped baseline records")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print no leaderboard, only where the report went and how many it holds (`make bench` runs this "
+        "after `bench run`, which printed the boards of what it ran)",
+    )
     p.add_argument("--max-plots", type=int, default=6, help="learning-curve figures for at most this many problems (default 6)")
     p.add_argument(
         "--wandb",
@@ -52,7 +58,8 @@ def main(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else results / "report"
     runs = load_with_baseline(results, use_baseline=args.baseline)
     rep = build.compute(runs, None if args.preset == "all" else args.preset)
-    print_terminal(rep.boards, suite=rep.suite)
+    if not args.quiet:
+        print_terminal(rep.boards, suite=rep.suite)
     if runs.empty:
         print("no run records found; nothing written")
         return 0
@@ -68,5 +75,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"leaderboard logged to wandb: {url}")
         except Exception as exc:  # the files are the report; wandb is a mirror
             print(f"bench: warning: wandb logging of the leaderboard failed: {type(exc).__name__}: {exc}")
-    print(f"report written to {out}/ ({', '.join(p.name for p in rep.files)})")
+    n = len(rep.boards)
+    count = f": {n} leaderboard{'s' if n != 1 else ''}, `bench report` prints them all" if args.quiet and n else ""
+    print(f"report written to {out}/ ({', '.join(p.name for p in rep.files)}){count}")
     return 0

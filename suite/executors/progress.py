@@ -52,7 +52,11 @@ class Display:
         self.running: dict[str, tuple[float, str]] = {}  # run id -> (start time, task)
         self.executed = 0  # finished runs that actually ran in this sweep (cached ones say nothing about speed)
         self.t0 = time.perf_counter()
+        self.t_end: float | None = None
         self.first_start: float | None = None
+        # The first ETA this display could give, and when (seconds in): the closing note checks it.
+        self.first_eta: float | None = None
+        self.first_eta_at = 0.0
         self._bar: Progress | None = None
         if self.live:
             self._bar = Progress(
@@ -92,6 +96,25 @@ class Display:
         rate = self.executed / (time.perf_counter() - self.first_start)
         return (self.remaining + len(self.running)) / rate if rate > 0 else None
 
+    def elapsed(self) -> float:
+        return (self.t_end if self.t_end is not None else time.perf_counter()) - self.t0
+
+    def _keep_first_eta(self) -> None:
+        if self.first_eta is None and self.remaining + len(self.running) > 0:
+            eta = self.eta()
+            if eta is not None:
+                self.first_eta, self.first_eta_at = eta, self.elapsed()
+
+    def closing(self) -> str:
+        """The first ETA against the time the sweep took, for its closing line ("" if it never had one)."""
+        if self.first_eta is None:
+            return ""
+        took = _duration(self.elapsed())
+        if self.first_eta_at < 1.0:
+            return f"ETA at the start {_duration(self.first_eta)}, finished in {took}"
+        at, total = _duration(self.first_eta_at), _duration(self.first_eta_at + self.first_eta)
+        return f"first ETA {_duration(self.first_eta)} at {at}, so {total} in all; finished in {took}"
+
     def status(self) -> str:
         eta = self.eta()
         left = self.remaining + len(self.running)
@@ -105,6 +128,7 @@ class Display:
             self.first_start = time.perf_counter()
         self.running[spec.run_id] = (time.perf_counter(), spec.task)
         self.pending.pop(spec.run_id, None)
+        self._keep_first_eta()
         self._refresh()
 
     def done(self, spec, rec: dict) -> None:
@@ -121,6 +145,7 @@ class Display:
         else:
             self.failed += 1
         if not rec.get("cached"):  # a resumed sweep would otherwise reprint every finished run
+            self._keep_first_eta()
             self.note(f"[{self.finished}/{self.total}] {describe(rec)}", style=None if rec.get("status") == "ok" else "red")
         self._refresh()
 
@@ -136,6 +161,8 @@ class Display:
             self._bar.update(self._task, completed=self.finished)
 
     def stop(self) -> None:
+        if self.t_end is None:
+            self.t_end = time.perf_counter()
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
