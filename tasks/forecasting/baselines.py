@@ -2,7 +2,8 @@
 
 A benchmark without these lies by omission: a deep forecaster is only worth its cost where it beats
 "repeat the last value" (naive), "repeat the last season" (seasonal_naive), "extend the line from the
-first to the last point" (drift) and exponential smoothing (ets). Factories take the problem's
+first to the last point" (drift), exponential smoothing (ets) and ARIMA (arima, and auto_arima, whose
+orders are chosen per problem by pmdarima). Factories take the problem's
 `season` (and `horizon` when they need it); keyword arguments with defaults are config keys.
 """
 
@@ -138,6 +139,56 @@ class ARIMA:
         return np.asarray(result.forecast(horizon))
 
 
+class AutoARIMA(ARIMA):
+    """`pmdarima.auto_arima` chooses the orders on the training span; then the chosen model acts as `ARIMA`.
+
+    The search is Hyndman & Khandakar's (2008) stepwise one, as R's forecast::auto.arima: d by the
+    KPSS test, D by the OCSB test, then p, q, P, Q by AIC. The winner's parameters stay fixed and the
+    Kalman filter conditions on each history, exactly as for `ARIMA`.
+    Budget: the search fits 10-40 candidates, each O(n); on msft's 6,757 training days that is minutes,
+    so search and estimation see the last `fit_last` training points (1,000 ≈ four trading years; the
+    other problems are shorter) and at every origin the filter starts there too.
+    """
+
+    def __init__(self, season: int, seasonal: bool, max_p: int, max_q: int, max_P: int, max_Q: int, maxiter: int, fit_last: int) -> None:
+        super().__init__(season, (0, 0, 0), (0, 0, 0), "n", maxiter)
+        self.season, self.seasonal, self.fit_last = season, seasonal, fit_last
+        self.caps = dict(max_p=max_p, max_q=max_q, max_P=max_P, max_Q=max_Q)
+        # the stepwise search starts at pmdarima's (2, 2)(1, 1), or at the caps when they are lower
+        self.caps |= dict(start_p=min(2, max_p), start_q=min(2, max_q), start_P=min(1, max_P), start_Q=min(1, max_Q))
+        self.start = 0
+
+    def fit(self, train: np.ndarray) -> None:
+        from suite.errors import require
+
+        pm = require("pmdarima", purpose="auto_arima")
+        self.start = max(0, len(train) - self.fit_last) if self.fit_last else 0
+        tail = np.array(train[self.start :], copy=True)
+        m = self.season if self.seasonal else 1
+        chosen = pm.auto_arima(
+            tail,
+            seasonal=self.seasonal,
+            m=m,
+            stepwise=True,
+            maxiter=self.maxiter,
+            suppress_warnings=True,
+            error_action="ignore",
+            **self.caps,
+        )
+        self.order, self.seasonal_order = tuple(chosen.order), tuple(chosen.seasonal_order)
+        self.result = chosen.arima_res_  # a statsmodels SARIMAXResults: `extend` / `apply` as in ARIMA
+        self.fitted = dict(zip(self.result.model.param_names, np.asarray(self.result.params)))
+        self.fitted |= {"order": np.array(self.order), "seasonal_order": np.array(self.seasonal_order)}
+        self._last = (self.result, tail)
+
+    @property
+    def n_params(self) -> int:
+        return len(self.fitted) - 2  # the orders are choices, not estimates
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        return super().predict(history[self.start :], horizon)
+
+
 def naive() -> Naive:
     """Repeat the last observed value."""
     return Naive()
@@ -171,3 +222,22 @@ def arima(
     `maxiter` caps the likelihood optimiser (statsmodels' default 50).
     """
     return ARIMA(season, order, seasonal_order, trend, maxiter)
+
+
+def auto_arima(
+    season: int,
+    seasonal: bool = True,
+    max_p: int = 3,
+    max_q: int = 3,
+    max_P: int = 1,
+    max_Q: int = 1,
+    maxiter: int = 50,
+    fit_last: int = 1000,
+) -> AutoARIMA:
+    """pmdarima's automatic (S)ARIMA at the problem's season; orders capped to keep the search to seconds.
+
+    Caps: pmdarima's defaults (p, q ≤ 5, P, Q ≤ 2) make the seasonal search take 1-3 minutes on
+    co2 / synthetic on this CPU; p, q ≤ 3 and P, Q ≤ 1 take seconds (times per problem in the
+    README). `fit_last`: the training points the search and the fit see (0 = all).
+    """
+    return AutoARIMA(season, seasonal, max_p, max_q, max_P, max_Q, maxiter, fit_last)

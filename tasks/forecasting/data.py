@@ -29,10 +29,20 @@ class Series:
     index: pd.Index | None = None  # timestamps or years, for plots only
     truth: np.ndarray | None = None  # (N,) noise-free signal when known (synthetic only)
     notes: dict = field(default_factory=dict)
+    mase_season: int = 0  # lag m of the MASE scale; 0 = `season` (msft: 1, the in-sample random walk)
+    log: bool = False  # y is the log of the quantity scored: forecasts and actuals are exp'd before metrics and plots
 
     def __post_init__(self) -> None:
         assert np.isfinite(self.y).all(), f"{self.name}: series has NaN or inf"
         assert self.season < self.train_end and self.window + self.horizon <= self.train_end < self.val_end < len(self.y) - self.horizon + 1
+
+    @property
+    def mase_m(self) -> int:
+        return self.mase_season or self.season
+
+    def scored(self, v: np.ndarray) -> np.ndarray:
+        """Values in the units the metrics judge: exp(v) for a log series (msft prices), else v."""
+        return np.exp(v) if self.log else np.asarray(v)
 
 
 def sunspots() -> Series:
@@ -130,3 +140,78 @@ def synthetic() -> Series:
     return Series(
         "synthetic", y, season=12, horizon=12, window=48, train_end=n - 200, val_end=n - 100, truth=truth, notes={"noise_std": 0.5}
     )
+
+
+# Microsoft's daily prices as shipped inside pmdarima (1986-03-13 .. 2017-11-10, 7,983 trading days).
+# The split is by calendar date, fixed before any model was run: train to the end of 2012 (6,757
+# days), validation 2013-2014 (504), test 2015-01-02 .. 2017-11-10 (722).
+MSFT_VAL_START, MSFT_TEST_START = "2013-01-01", "2015-01-01"
+
+
+def load_msft() -> pd.DataFrame:
+    """pmdarima's MSFT OHLCV frame with a DatetimeIndex; one line saying so when pmdarima is missing."""
+    from suite.errors import require
+
+    require("pmdarima", purpose="the msft problems and auto_arima (it ships the MSFT prices)")
+    from pmdarima.datasets import load_msft as _load
+
+    df = _load()
+    df.index = pd.DatetimeIndex(pd.to_datetime(df.pop("Date")))
+    return df
+
+
+def msft_split(index: pd.DatetimeIndex) -> tuple[int, int]:
+    """(train_end, val_end): the first trading day of 2013 and of 2015."""
+    return int(np.searchsorted(index, pd.Timestamp(MSFT_VAL_START))), int(np.searchsorted(index, pd.Timestamp(MSFT_TEST_START)))
+
+
+def _msft_series(name: str, y: np.ndarray, index: pd.DatetimeIndex, *, log: bool, notes: dict) -> Series:
+    """Both msft problems: H 5 (a trading week), stride 5 (non-overlapping test weeks: ~144 origins),
+    window 60 (about three trading months, the classic recipe's), season 5 for seasonal_naive / ETS /
+    ARIMA, and MASE scaled by the in-sample random walk (m = 1), the benchmark a price forecaster must beat."""
+    train_end, val_end = msft_split(index)
+    split = {"train": [str(index[0].date()), str(index[train_end - 1].date())]}
+    split |= {
+        "val": [str(index[train_end].date()), str(index[val_end - 1].date())],
+        "test": [str(index[val_end].date()), str(index[-1].date())],
+    }
+    return Series(
+        name,
+        y,
+        season=5,
+        horizon=5,
+        window=60,
+        train_end=train_end,
+        val_end=val_end,
+        stride=5,
+        index=index,
+        notes={**notes, "dates": split},
+        mase_season=1,
+        log=log,
+    )
+
+
+def msft() -> Series:
+    """Daily log close of MSFT; forecasts are scored as prices, exp(log-price forecast).
+
+    Modelled in logs because the price grows ~1000-fold over the span and its daily moves are
+    multiplicative; scored in price terms because that is what a forecaster of prices is asked.
+    """
+    df = load_msft()
+    return _msft_series(
+        "msft", np.log(df["Close"].to_numpy(np.float64)), df.index, log=True, notes={"scored": "price = exp(log-price forecast)"}
+    )
+
+
+def msft_volume() -> Series:
+    """Daily log volume of MSFT, scored in log volume (volume is heavy-tailed; its errors are ratios).
+
+    One day, 2010-04-26 (in the training span), has volume 0 although the price moved: a data error.
+    It is filled by linear interpolation of log volume between its neighbours and listed in the record.
+    """
+    df = load_msft()
+    volume = df["Volume"].astype(np.float64)
+    bad = volume <= 0
+    log_volume = np.log(volume.where(~bad)).interpolate("linear")
+    notes = {"filled_days": [str(d.date()) for d in df.index[bad.to_numpy()]], "fill": "linear in log volume"}
+    return _msft_series("msft_volume", log_volume.to_numpy(np.float64), df.index, log=False, notes=notes)

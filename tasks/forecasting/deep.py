@@ -2,8 +2,9 @@
 
 Scaling: standardised with the training span's mean and std (`protocol.Scaler`), then, with
 `window_norm="last"`, each window is shifted by its own last value, inputs and targets alike.
-Validation: the same windows cut from the validation span; `val/mase` (in original units, scaled
-like the test MASE) is logged every epoch and picks the weights that are kept.
+Validation: the same windows cut from the validation span; `val/mase` (in the units scored, scaled
+like the test MASE: prices for msft, whose series is the log price) is logged every epoch and picks
+the weights that are kept.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from tasks.forecasting.data import Series
 class Forecaster(pl.LightningModule):
     """Wraps a net mapping (B, W) scaled windows to (B, H); adds the level normalisation and losses."""
 
-    def __init__(self, net: nn.Module, cfg, mase_unit: float) -> None:
+    def __init__(self, net: nn.Module, cfg, mase_unit: float, unlog: tuple[float, float, float] | None = None) -> None:
         super().__init__()
         self.net, self.cfg = net, cfg
         self.mase_unit = mase_unit  # scaled-value error → MASE: scaler std / training-span MASE scale
+        self.unlog = unlog  # (mean, std, MASE scale) for a log series scored as exp (msft): val/mase in price terms
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # x (B, W) → (B, H)
         if self.cfg.window_norm == "last":
@@ -47,7 +49,11 @@ class Forecaster(pl.LightningModule):
         x, t = batch
         pred = self(x)
         self.log("val/loss", self._loss(pred, t), on_epoch=True)
-        self.log("val/mase", (pred - t).abs().mean() * self.mase_unit, on_epoch=True)
+        if self.unlog is None:
+            self.log("val/mase", (pred - t).abs().mean() * self.mase_unit, on_epoch=True)
+        else:
+            mean, std, scale = self.unlog
+            self.log("val/mase", (torch.exp(pred * std + mean) - torch.exp(t * std + mean)).abs().mean() / scale, on_epoch=True)
 
     def configure_optimizers(self):
         return torch.optim.Adam(self.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay)
@@ -72,7 +78,8 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
     x_tr, t_tr = protocol.windows(z, protocol.train_origins(s, window), window, s.horizon)
     x_va, t_va = protocol.windows(z, protocol.val_origins(s, window), window, s.horizon)
     f32 = lambda a: torch.as_tensor(a, dtype=torch.float32)  # noqa: E731
-    module = Forecaster(net, cfg, mase_unit=scaler.std / mase_scale)
+    unlog = (scaler.mean, scaler.std, mase_scale) if s.log else None
+    module = Forecaster(net, cfg, mase_unit=scaler.std / mase_scale, unlog=unlog)
     train_loader = tensor_loader(f32(x_tr), f32(t_tr), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val_loader = tensor_loader(f32(x_va), f32(t_va), batch_size=1024, shuffle=False)
     trainer = fit(

@@ -50,3 +50,82 @@ def all_metrics(actual: np.ndarray, forecast: np.ndarray, scale: float, prefix: 
         f"{prefix}mae": mae(actual, forecast),
         f"{prefix}rmse": rmse(actual, forecast),
     }
+
+
+def directional_accuracy(last: np.ndarray, actual: np.ndarray, forecast: np.ndarray) -> tuple[float, int]:
+    """Share of origins where the forecast gets the sign of the H-step change right; (share, n).
+
+    last (O,) is the value just before each origin, actual and forecast (O, H); the change judged is
+    from `last` to step H. Origins where the actual change is 0 carry no direction and are left out
+    (n counts the rest); a forecast of no change calls no direction and scores 1/2, a coin toss, so
+    the random walk scores exactly 0.5 and 50 % is chance for every model.
+    """
+    last, actual, forecast = (np.asarray(a, dtype=np.float64) for a in (last, actual, forecast))
+    true, pred = np.sign(actual[:, -1] - last), np.sign(forecast[:, -1] - last)  # (O,) each
+    keep = true != 0
+    hits = np.where(pred[keep] == 0, 0.5, (pred[keep] == true[keep]).astype(np.float64))
+    n = int(keep.sum())
+    return (float(hits.mean()) if n else 0.5), n
+
+
+def wilson_interval(share: float, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval (95 % by default) for a binomial share observed on n trials."""
+    if n == 0:
+        return 0.0, 1.0
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return float(centre - half), float(centre + half)
+
+
+def diebold_mariano(loss_a: np.ndarray, loss_b: np.ndarray, h: int) -> tuple[float, float]:
+    """Diebold-Mariano test of equal expected loss, with the Harvey-Leybourne-Newbold correction; (stat, p).
+
+    loss_a, loss_b (T,): the two forecasters' losses at the same T origins; h: the forecast horizon
+    in origins, so losses up to h - 1 origins apart may be correlated (their forecast windows overlap).
+    Diebold & Mariano (1995), "Comparing predictive accuracy", JBES 13(3): d = loss_a - loss_b,
+        DM = mean(d) / sqrt(V / T),  V = γ0 + 2 Σ_{k=1}^{h-1} γk  (γk: lag-k autocovariance of d, 1/T),
+    Harvey, Leybourne & Newbold (1997), "Testing the equality of prediction mean squared errors",
+    IJF 13(2): DM* = DM · sqrt((T + 1 - 2h + h(h - 1)/T) / T), two-sided p from Student t, T - 1 df.
+    stat < 0: a has the lower loss. A non-positive V (possible for h > 1) falls back to γ0 alone.
+    Identical losses give (0, 1): no evidence either way.
+    """
+    from scipy import stats
+
+    d = np.asarray(loss_a, dtype=np.float64) - np.asarray(loss_b, dtype=np.float64)  # (T,)
+    t_len = len(d)
+    if t_len < 2:
+        raise ValueError(f"the Diebold-Mariano test needs at least 2 origins, got {t_len}")
+    dbar, c = float(d.mean()), d - d.mean()
+    gamma = [float(np.dot(c[k:], c[: t_len - k]) / t_len) for k in range(min(h, t_len))]
+    var = gamma[0] + 2 * sum(gamma[1:])
+    if not var > 0:
+        var = gamma[0]
+    if not var > 0:
+        return (0.0, 1.0) if dbar == 0 else (float(np.copysign(np.inf, dbar)), 0.0)
+    dm = dbar / np.sqrt(var / t_len)
+    stat = dm * np.sqrt((t_len + 1 - 2 * h + h * (h - 1) / t_len) / t_len)
+    return float(stat), float(2 * stats.t.sf(abs(stat), df=t_len - 1))
+
+
+def vs_random_walk(
+    last: np.ndarray, actual: np.ndarray, forecast: np.ndarray, stride: int, scored=np.asarray, prefix: str = "test/"
+) -> tuple[dict[str, float], dict]:
+    """Metrics against the random walk (naive: y[o+h] = y[o-1]) at the same origins, and details for `info`.
+
+    last (O,), actual and forecast (O, H) in the series' units; `scored` maps them to the units the
+    errors are judged in (exp for a log series). The DM loss per origin is the mean absolute error
+    over its H steps (the loss MASE averages); origins `stride` apart overlap for ceil(H / stride) - 1
+    lags, the h given to the test.
+    """
+    horizon = actual.shape[1]
+    naive = np.repeat(np.asarray(last, dtype=np.float64)[:, None], horizon, axis=1)  # (O, H)
+    a = scored(actual)
+    loss_model = np.mean(np.abs(a - scored(forecast)), axis=1)  # (O,)
+    loss_naive = np.mean(np.abs(a - scored(naive)), axis=1)  # (O,)
+    h = -(-horizon // stride)
+    stat, p = diebold_mariano(loss_model, loss_naive, h)
+    acc, n = directional_accuracy(last, actual, forecast)
+    out = {f"{prefix}dm_stat_vs_naive": stat, f"{prefix}dm_p_vs_naive": p, f"{prefix}directional_acc": acc}
+    info = {"dm": {"loss": "mean absolute error over H per origin", "h": h, "origins": len(loss_model)}}
+    info["directional"] = {"n": n, "hits": round(2 * acc * n) / 2, "wilson95": list(wilson_interval(acc, n))}  # hits in halves
+    return out, info

@@ -60,16 +60,20 @@ def fit_predictor(ctx: RunContext, s: Series, scale: float):
 
 def run(ctx: RunContext) -> None:
     s: Series = ctx.task.problem.load()()
-    scale = metrics.mase_scale(s.y[: s.train_end], s.season)
+    scale = metrics.mase_scale(s.scored(s.y[: s.train_end]), s.mase_m)  # in the units scored (prices for msft)
     predictor = fit_predictor(ctx, s, scale)
-    origins = protocol.backtest_origins(s, ctx.config.stride or None)
+    stride = ctx.config.stride or s.stride
+    origins = protocol.backtest_origins(s, stride)
     with ctx.phase("eval"), plain.guarded(ctx):
         t0 = time.perf_counter()
         forecasts, actuals = protocol.backtest(predictor.predict, s.y, origins, s.horizon)  # (O, H) each
         ctx.resources["eval_throughput"] = len(origins) / (time.perf_counter() - t0)  # forecasts/s
     plain.check_finite(forecasts, f"forecasts of {ctx.task.id}")
-    ctx.metrics.update(metrics.all_metrics(actuals, forecasts, scale))
-    by_h = np.mean(np.abs(actuals - forecasts), axis=0) / scale  # (H,)
+    a, f = s.scored(actuals), s.scored(forecasts)
+    ctx.metrics.update(metrics.all_metrics(a, f, scale))
+    vs_rw, vs_rw_info = metrics.vs_random_walk(s.y[origins - 1], actuals, forecasts, stride, s.scored)
+    ctx.metrics.update(vs_rw)  # DM test and directional accuracy against the random walk, every problem
+    by_h = np.mean(np.abs(a - f), axis=0) / scale  # (H,)
     ctx.info.update(
         season=s.season,
         horizon=s.horizon,
@@ -77,7 +81,9 @@ def run(ctx: RunContext) -> None:
         split={"train_end": s.train_end, "val_end": s.val_end, "n": len(s.y)},
         origins=len(origins),
         mase_scale=scale,
+        mase_m=s.mase_m,
         mase_by_horizon=[float(v) for v in by_h],
+        **vs_rw_info,
         **s.notes,
     )
     from tasks.forecasting.plot import forecast_plot
