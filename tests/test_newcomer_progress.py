@@ -137,3 +137,18 @@ def test_sweep_closing_note_has_the_eta_check(monkeypatch, capsys):
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith("sweep: 1 runs · 1 ran")
     assert line.endswith("· ETA at the start 20s, finished in 25s")
+
+
+def test_lightning_epoch_bar_ends_at_the_epochs_that_ran(monkeypatch):
+    """Early stopping ends a run before max_epochs: the bar's total is cut to what ran, so it ends full."""
+    import sys
+
+    from suite.backends.lightning import EpochBar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    bar = EpochBar(total=200)
+    bar.on_train_start(None, None)
+    for _ in range(7):
+        bar.bar.update(1)
+    bar.on_train_end(None, None)
+    assert bar.bar.n == bar.bar.total == 7

@@ -66,9 +66,14 @@ class EpochBar(pl.Callback):
         self.total, self.bar = total, None
 
     def on_train_start(self, trainer, pl_module) -> None:
+        import sys
+
         from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=self.total if self.total > 0 else None, unit="epoch", leave=False, dynamic_ncols=True)
+        # a bar in a log is a page of carriage returns: draw it only on a terminal
+        self.bar = tqdm(
+            total=self.total if self.total > 0 else None, unit="epoch", leave=False, dynamic_ncols=True, disable=not sys.stderr.isatty()
+        )
 
     def on_train_epoch_end(self, trainer, pl_module) -> None:
         shown = {
@@ -79,6 +84,8 @@ class EpochBar(pl.Callback):
 
     def on_train_end(self, trainer, pl_module) -> None:
         if self.bar is not None:
+            self.bar.total = self.bar.n  # early stopping ends the run before max_epochs: the bar ends at what ran
+            self.bar.refresh()
             self.bar.close()
 
 
