@@ -11,6 +11,8 @@ import pandas as pd
 
 from reports import leaderboard, plots, render
 
+WANDB_INIT_TIMEOUT_S = 8.0  # as a run's mirror (suite/tracking.py): unreachable wandb costs seconds, not wandb's 90
+
 
 @dataclass
 class Report:
@@ -104,6 +106,7 @@ def to_wandb(rep: Report, mode: str, directory: Path | None = None) -> str | Non
         mode=mode,
         dir=str(directory) if directory else None,
         reinit="create_new",
+        settings=wandb.Settings(init_timeout=WANDB_INIT_TIMEOUT_S),
     )
     try:
         board = render.boards_frame(rep.boards)

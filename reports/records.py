@@ -3,18 +3,29 @@
 Reading is the slow part of a large report, so records are read with `os.scandir` and a thread pool
 (file reads release the GIL) and curves are never read here: `reports.curves` reads them only for
 what is plotted.
+
+A bad file costs one warning line, never the report: a truncated or foreign `result.json`, a record
+of a newer schema, or a malformed one is left out with its path and the reason; a record whose
+`curves.parquet` is missing or damaged (its Parquet framing checked, 8 bytes read) is kept and
+ranked, without its curves. A record of a task that is not registered now (a plug-in since removed)
+is an ordinary record here: reports read records, not the registry.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from suite import store
+
+MAX_WARNINGS = 20  # bad files named one per line; past this they are counted
+PARQUET_MAGIC = b"PAR1"  # a Parquet file starts and ends with it (the footer follows the data)
 
 RUN_COLUMNS = [
     "run_id",
@@ -126,11 +137,56 @@ def val_twin(metric: str) -> str:
     return "val/" + metric.split("/", 1)[-1]
 
 
-def _read(path: str) -> dict | None:
-    rec = store.read_record(Path(path))
+def _read(path: str, check: bool = True) -> tuple[dict | None, list[str]]:
+    """(record or None, warning lines) of one run directory; `check`: a record to rank (schema, curves, artifact paths)."""
+    problems: list[str] = []
+    rec = store.read_record(Path(path), problems, check=check)
     if rec is not None:
         rec["_dir"] = path
-    return rec
+    if rec is not None and check:
+        arts = rec.get("artifacts") or []
+        inside = [a for a in arts if _inside(a["path"])]
+        if len(inside) < len(arts):  # the report copies artifacts into the page: only from the run's own directory
+            outside = ", ".join(repr(a["path"]) for a in arts if a not in inside)
+            problems.append(f"{os.path.join(path, store.RESULT_FILE)}: artifact path {outside} leads out of the run directory; left out")
+            rec["artifacts"] = inside
+        why = curves_problem(path)
+        if why:
+            problems.append(f"{os.path.join(path, store.CURVES_FILE)}: {why}; the run is reported without its curves")
+    return rec, problems
+
+
+def _inside(rel: str) -> bool:
+    return bool(rel) and not os.path.isabs(rel) and ".." not in Path(rel).parts and not rel.startswith("~")
+
+
+def curves_problem(run_dir: str) -> str | None:
+    """Why a run's curves file cannot be read (missing, empty, not Parquet, cut short), or None."""
+    path = os.path.join(run_dir, store.CURVES_FILE)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+            size = f.seek(0, os.SEEK_END)
+            if size < 12:
+                return f"damaged ({size} bytes, too short for Parquet)"
+            f.seek(-4, os.SEEK_END)
+            tail = f.read(4)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if head != PARQUET_MAGIC or tail != PARQUET_MAGIC:
+        return "damaged (not a whole Parquet file)"
+    return None
+
+
+def warn(lines: list[str], out=None) -> None:
+    """One `bench: warning:` line per bad file on stderr (the first MAX_WARNINGS, then a count)."""
+    out = out or sys.stderr
+    for line in lines[:MAX_WARNINGS]:
+        print(f"bench: warning: {line}", file=out)
+    if len(lines) > MAX_WARNINGS:
+        print(f"bench: warning: … and {len(lines) - MAX_WARNINGS} more bad files like these", file=out)
 
 
 def run_dirs(results: Path, task_id: str | None = None) -> list[str]:
@@ -147,32 +203,54 @@ def run_dirs(results: Path, task_id: str | None = None) -> list[str]:
     return out
 
 
-def read_records(results: Path | str, task_id: str | None = None) -> list[dict]:
-    """All records under `results`, read in parallel; unreadable or half-written ones are skipped."""
+def read_records(
+    results: Path | str,
+    task_id: str | None = None,
+    on_problems: Callable[[list[str]], None] | None = warn,
+    check: bool = False,
+) -> list[dict]:
+    """All records under `results`, read in parallel; unreadable ones are left out and named, one line each.
+
+    `check` (what `load` asks for: records to rank) also leaves out what `store.record_problem` refuses,
+    and names records whose curves are missing or damaged. `on_problems` receives the warning lines
+    (default: printed to stderr); None drops them.
+    """
     dirs = run_dirs(Path(results), task_id)
     if len(dirs) < 64:
-        recs = [_read(d) for d in dirs]
+        outs = [_read(d, check) for d in dirs]
     else:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            recs = list(pool.map(_read, dirs, chunksize=64))
-    return [r for r in recs if r is not None]
+            outs = list(pool.map(lambda d: _read(d, check), dirs, chunksize=64))
+    problems = [line for _, lines in outs for line in lines]
+    if problems and on_problems is not None:
+        on_problems(problems)
+    return [r for r, _ in outs if r is not None]
 
 
-def load(results: Path | str, task_id: str | None = None) -> pd.DataFrame:
-    return records_frame(read_records(results, task_id))
+def load(results: Path | str, task_id: str | None = None, on_problems: Callable[[list[str]], None] | None = warn) -> pd.DataFrame:
+    return records_frame(read_records(results, task_id, on_problems, check=True))
 
 
-def load_with_baseline(results: Path | str, baseline: Path | str | None = None, use_baseline: bool = True) -> pd.DataFrame:
+def load_with_baseline(
+    results: Path | str,
+    baseline: Path | str | None = None,
+    use_baseline: bool = True,
+    on_problems: Callable[[list[str]], None] | None = warn,
+) -> pd.DataFrame:
     """The user's records, plus shipped baseline records of every (task, preset) the user has not run.
 
     A task the user ran (in a preset) is taken wholly from the user's results, never mixed with
     baseline seeds, because the two may come from different hardware and code versions.
     """
-    runs = load(results)
+    runs = load(results, on_problems=on_problems)
     if not use_baseline:
         return runs
     base_dir = Path(baseline) if baseline else baseline_dir()
-    base = records_frame(read_records(base_dir), source="baseline") if base_dir.is_dir() else pd.DataFrame()
+    base = (
+        records_frame(read_records(base_dir, on_problems=on_problems, check=True), source="baseline")
+        if base_dir.is_dir()
+        else pd.DataFrame()
+    )
     if base.empty:
         return runs
     if runs.empty:

@@ -8,6 +8,7 @@ user's `key=value` overrides. Every key is checked against the dataclass; unknow
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import inspect
 import json
@@ -19,26 +20,84 @@ from suite.errors import UserError, did_you_mean
 from suite.registry import Task, resolve
 
 DEFAULT_PRESET = "standard"
+# What Lightning takes for `precision` (its `_PRECISION_INPUT_STR`), for the families that train with it.
+PRECISIONS = ("32-true", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "64-true")
 
 
 def help_of(f: dataclasses.Field) -> str:
-    return f.metadata.get("help", "")
+    """The field's one-line help, with its valid values when it declares them (`bench config` prints it)."""
+    text, valid = f.metadata.get("help", ""), valid_of(f)
+    return f"{text} [valid: {valid}]" if valid else text
 
 
-def doc(default: Any = dataclasses.MISSING, help: str = "", neutral: bool = False, minimum: float | None = None, **kw) -> Any:
+def valid_of(f: dataclasses.Field) -> str:
+    """The bounds or choices a field declares, as a reader writes them: `≥ 1`, `> 0`, `≥ 0 and < 1`, `a|b`; "" if none."""
+    m = f.metadata
+    if m.get("choices"):
+        return "|".join(map(str, m["choices"]))
+    low = m.get("above") if m.get("above") is not None else m.get("minimum")
+    high = m.get("below") if m.get("below") is not None else m.get("maximum")
+    lo_op = ">" if m.get("above") is not None else "≥"
+    hi_op = "<" if m.get("below") is not None else "≤"
+    if low is not None and high is not None:
+        return f"{lo_op} {low} and {hi_op} {high}"
+    if low is not None:
+        return f"{lo_op} {low}"
+    if high is not None:
+        return f"{hi_op} {high}"
+    return ""
+
+
+def doc(
+    default: Any = dataclasses.MISSING,
+    help: str = "",
+    neutral: bool = False,
+    minimum: float | None = None,
+    *,
+    maximum: float | None = None,
+    above: float | None = None,
+    below: float | None = None,
+    choices: tuple | None = None,
+    budget: bool = False,
+    **kw,
+) -> Any:
     """A dataclass field with a one-line explanation shown by `bench config TASK`.
 
-    `minimum`: the smallest valid value; a preset or override below it is refused in one line.
+    Valid values, checked for every preset and override before any run starts (a value outside them
+    is refused in one line), and shown by `bench config`: `minimum`/`maximum` (inclusive), `above`/
+    `below` (exclusive: `lr` is `above=0`), `choices` (for a str key that takes a few names). They are
+    metadata: declaring them never changes a config hash.
+
+    `budget=True` marks the key that bounds a run's length in the unit of its curve's steps
+    (`max_epochs`, `n_timesteps`): the runner prints it with an ETA after the first step.
 
     `neutral=True` marks a key added after records exist whose default does what runs did before it
     existed: at that default it is left out of the config hash, so those records still count as this
     config (cached, comparable) instead of being orphaned by a key they never needed.
     """
-    meta = {"help": help, "neutral": neutral, "minimum": minimum}
+    meta = {
+        "help": help,
+        "neutral": neutral,
+        "minimum": minimum,
+        "maximum": maximum,
+        "above": above,
+        "below": below,
+        "choices": tuple(choices) if choices else None,
+        "budget": budget,
+    }
     if isinstance(default, (list, dict, set)):
         value = default
         return dataclasses.field(default_factory=lambda: type(value)(value), metadata=meta, **kw)
     return dataclasses.field(default=default, metadata=meta, **kw)
+
+
+def budget_of(cfg: Any) -> tuple[str, int] | None:
+    """(key, value) of the config's budget key (`doc(..., budget=True)`) when it is set to a positive number."""
+    for f in dataclasses.fields(cfg):
+        value = getattr(cfg, f.name)
+        if f.metadata.get("budget") and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return f.name, value
+    return None
 
 
 def _signature_fields(fn: Any) -> list[tuple[str, Any, dataclasses.Field]]:
@@ -149,14 +208,83 @@ def _apply(cfg: Any, values: dict[str, Any], where: str) -> None:
         if key not in hints:
             err = did_you_mean(key, valid, f"config key in {where}")
             raise UserError(f"{err}; valid keys: {', '.join(valid)}")
+        if _wants_int(hints[key]) and _float_literal(raw):
+            whole = _whole(raw)
+            hint = f"write {whole} (or {whole:_})" if whole is not None else "give a whole number"
+            raise UserError(f"bad value for {key} in {where}: {raw!r} is a float and {key} is an integer; {hint}")
         try:
             value = coerce(raw, hints[key])
         except (ValueError, TypeError) as exc:
             raise UserError(f"bad value for {key} in {where}: {raw!r} is not {type_name(hints[key])} ({exc})") from None
-        low = fields[key].metadata.get("minimum")
-        if low is not None and value is not None and value < low:
-            raise UserError(f"bad value for {key} in {where}: {value!r}; valid: {low} or more ({help_of(fields[key])})")
+        check_valid(fields[key], value, where)
         setattr(cfg, key, value)
+
+
+def check_valid(f: dataclasses.Field, value: Any, where: str) -> None:
+    """Refuse a value outside the bounds or choices the field declares, in one line naming what is valid."""
+    m = f.metadata
+    if value is None or isinstance(value, bool):
+        return
+    choices = m.get("choices")
+    if choices and value not in choices:
+        close = difflib.get_close_matches(str(value), list(map(str, choices)), n=2, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise UserError(f"bad value for {f.name} in {where}: {value!r}; valid: {'|'.join(map(str, choices))}{hint} ({m.get('help', '')})")
+    if not isinstance(value, (int, float)):
+        return
+    low, above, high, below = m.get("minimum"), m.get("above"), m.get("maximum"), m.get("below")
+    if low is None and above is None and high is None and below is None:
+        return
+    out = (
+        (low is not None and value < low)
+        or (above is not None and value <= above)
+        or (high is not None and value > high)
+        or (below is not None and value >= below)
+        or value != value  # NaN passes no bound
+    )
+    if not out:
+        return
+    if low is not None and high is None and above is None and below is None:
+        valid = f"{low} or more"  # the wording tests and users already know for `minimum`
+    else:
+        valid = valid_of(f)
+    raise UserError(f"bad value for {f.name} in {where}: {value!r}; valid: {valid} ({m.get('help', '')})")
+
+
+def _wants_int(typ: Any) -> bool:
+    """An int key (or int | None), where a float value would be silently truncated or rounded."""
+    if typ is int:
+        return True
+    if get_origin(typ) in (Union, types.UnionType):
+        args = get_args(typ)
+        return int in args and float not in args
+    return False
+
+
+def _float_literal(raw: Any) -> bool:
+    """A value written as a float: 1e9, 2.0, 1.5 (a preset's Python float, or such text on the command line)."""
+    if isinstance(raw, float):
+        return True
+    if not isinstance(raw, str):
+        return False
+    try:
+        int(raw)
+        return False
+    except ValueError:
+        pass
+    try:
+        float(raw)
+    except ValueError:
+        return False
+    return raw.strip().lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
+
+
+def _whole(raw: Any) -> int | None:
+    try:
+        x = float(raw)
+    except (TypeError, ValueError):
+        return None
+    return int(x) if x == x and abs(x) != float("inf") and x.is_integer() else None
 
 
 def type_name(typ: Any) -> str:

@@ -7,6 +7,7 @@ died, the Ray executor for a run shipped back from another node. Readers use `st
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,12 @@ def mirror(record: dict[str, Any], final: Path, results: Path, wandb_mode: str |
     tracked = tracking.mirror(record, final, results, wandb_mode)
     if tracked:
         record["tracking"] = tracked
-        store.write_json_atomic(final / store.RESULT_FILE, _stored(record))
+        try:
+            store.write_json_atomic(final / store.RESULT_FILE, _stored(record))
+        except OSError as exc:  # e.g. the disk filled up: the published record stays as it was
+            print(
+                f"bench: warning: could not note the wandb mirror in {final / store.RESULT_FILE} ({exc.strerror or exc})", file=sys.stderr
+            )
     return record
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,25 @@ from suite.errors import UserError, did_you_mean
 
 ENTRY_POINT_GROUP = "benchsuite.plugins"
 FAMILIES_BUILTIN = ("classification", "generation", "autoencoding", "forecasting", "rl")
+
+# Names become directory names (`<results>/<problem>_<model>/...`), HTML and wandb tags, and a run id
+# joins its parts with "__": so a name is an identifier of lower-case words joined by single
+# underscores. Suite names may also use "-" (`classic-control`); they never reach a path.
+NAME_RULE = "lower-case letters and digits in words joined by single underscores, starting with a letter"
+NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+SUITE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
+
+
+def check_name(kind: str, name: Any, pattern: re.Pattern = NAME) -> str:
+    """`name` when it is a valid `kind` name; else one line saying why, what is valid, and a close valid name."""
+    if isinstance(name, str) and pattern.fullmatch(name):
+        return name
+    text = str(name)
+    close = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    close = re.sub(r"^[0-9_]+", "", close)
+    hint = f"; did you mean {close!r}?" if close and pattern.fullmatch(close) else ""
+    rule = f"{NAME_RULE}{' (or hyphens)' if pattern is SUITE_NAME else ''}: {pattern.pattern}"
+    raise UserError(f"bad {kind} name {text!r}: a name is {rule}{hint or ', e.g. my_cnn'}")
 
 
 def resolve(target: Any) -> Any:
@@ -153,10 +173,12 @@ class Registry:
         table[name] = item
 
     def add_family(self, family: Family) -> Family:
+        check_name("family", family.name)
         self._add(self.families, "family", family.name, family)
         return family
 
     def add_problem(self, problem: ProblemSpec) -> ProblemSpec:
+        check_name("problem", problem.name)
         for fam in problem.families:
             if fam not in FAMILIES_BUILTIN and fam not in self.families:
                 raise did_you_mean(fam, FAMILIES_BUILTIN, "family")
@@ -164,6 +186,7 @@ class Registry:
         return problem
 
     def add_model(self, model: ModelSpec) -> ModelSpec:
+        check_name("model", model.name)
         for fam in model.families:
             if fam not in FAMILIES_BUILTIN and fam not in self.families:
                 raise did_you_mean(fam, FAMILIES_BUILTIN, "family")
@@ -179,6 +202,7 @@ class Registry:
         return [m for specs in self.models.values() for m in specs]
 
     def add_suite(self, name: str, tasks: Any) -> None:
+        check_name("suite", name, SUITE_NAME)
         self._add(self.suites, "suite", name, tasks)
 
     # -- loading ------------------------------------------------------------------------------

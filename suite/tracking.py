@@ -2,6 +2,12 @@
 
 Mode: `--wandb` if given, else WANDB_MODE, else online when the user is logged in, else offline
 (no account needed; `wandb sync <results>/wandb/offline-run-*` uploads later).
+
+Online with no way to reach wandb (no network, a bad key) costs one run `INIT_TIMEOUT_S` seconds
+(wandb's own default is 90 s): that run is then logged offline, and so is every later run of this
+process and of any process writing to the same results directory (the other workers of a sweep)
+for `OFFLINE_FOR_S`, with one warning saying how to upload them later. A marker file,
+`<results>/wandb/online-unreachable`, carries the news across processes.
 """
 
 from __future__ import annotations
@@ -9,10 +15,19 @@ from __future__ import annotations
 import netrc
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 MODES = ("online", "offline", "disabled")
+INIT_TIMEOUT_S = 8.0  # how long one run may wait for wandb online before it is logged offline instead
+OFFLINE_FOR_S = 1800.0  # then online is not tried again for this long (a sweep of 100 runs waits once)
+UNREACHABLE = "online-unreachable"
+_unreachable_since: float | None = None  # this process found online unreachable at this time.monotonic()
+
+
+class _InitFailed(Exception):
+    """wandb.init itself failed: nothing of the run reached wandb, so it can be logged offline instead."""
 
 
 def logged_in() -> bool:
@@ -41,12 +56,83 @@ def mirror(record: dict[str, Any], run_dir: Path, results: Path, requested: str 
     mode = choose_mode(requested)
     if mode == "disabled":
         return None
+    if mode == "online" and online_unreachable(results):
+        return _offline_instead(record, run_dir, results, "wandb online was unreachable for an earlier run")
     try:
         return _log(record, run_dir, results, mode)
+    except _InitFailed as exc:
+        if mode != "online":
+            return _failed(mode, exc.__cause__ or exc)
+        why = _reason(exc.__cause__ or exc)
+        if _mark_unreachable(results, why):
+            print(
+                f"bench: warning: wandb online is unreachable ({why}); this run and the next ones in {results}/ log offline "
+                f"for {OFFLINE_FOR_S / 60:.0f} min; upload them later with `wandb sync {results}/wandb/offline-run-*`",
+                file=sys.stderr,
+                flush=True,
+            )
+        return _offline_instead(record, run_dir, results, why)
     except Exception as exc:  # wandb must never cost a record
-        msg = f"wandb {mode} logging failed, the local record is kept: {type(exc).__name__}: {exc}"
-        print(f"bench: warning: {msg}", file=sys.stderr)
-        return {"mode": mode, "error": str(exc)}
+        return _failed(mode, exc)
+
+
+def _failed(mode: str, exc: BaseException) -> dict[str, Any]:
+    msg = f"wandb {mode} logging failed, the local record is kept: {type(exc).__name__}: {exc}"
+    print(f"bench: warning: {msg}", file=sys.stderr)
+    return {"mode": mode, "error": str(exc)}
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200] if text else ''}"
+
+
+def _offline_instead(record: dict[str, Any], run_dir: Path, results: Path, why: str) -> dict[str, Any]:
+    try:
+        info = _log(record, run_dir, results, "offline")
+    except Exception as exc:
+        return {**_failed("offline", exc.__cause__ or exc), "requested": "online", "fallback": why}
+    return {**info, "requested": "online", "fallback": why}
+
+
+def _marker(results: Path) -> Path:
+    return Path(results) / "wandb" / UNREACHABLE
+
+
+def online_unreachable(results: Path) -> bool:
+    """Whether this process, or another one writing to `results` lately, found wandb online unreachable."""
+    if _unreachable_since is not None and time.monotonic() - _unreachable_since < OFFLINE_FOR_S:
+        return True
+    try:
+        return time.time() - _marker(results).stat().st_mtime < OFFLINE_FOR_S
+    except OSError:
+        return False
+
+
+def _mark_unreachable(results: Path, why: str) -> bool:
+    """Note the failure for this process and the others; True for the one process that should warn."""
+    global _unreachable_since
+    _unreachable_since = time.monotonic()
+    marker = _marker(results)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        if marker.exists() and time.time() - marker.stat().st_mtime >= OFFLINE_FOR_S:
+            marker.unlink(missing_ok=True)  # an old outage: this is news again
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False  # another worker of the sweep found it first and warned
+    except OSError:
+        return True  # no marker possible (read-only results?): warn here at least
+    with os.fdopen(fd, "w") as f:
+        f.write(f"{why}\n")
+    return True
+
+
+def _reachable_again(results: Path) -> None:
+    global _unreachable_since
+    if _unreachable_since is not None or _marker(results).exists():
+        _unreachable_since = None
+        _marker(results).unlink(missing_ok=True)
 
 
 def _log(record: dict[str, Any], run_dir: Path, results: Path, mode: str) -> dict[str, Any]:
@@ -54,7 +140,7 @@ def _log(record: dict[str, Any], run_dir: Path, results: Path, mode: str) -> dic
     import wandb
 
     results.mkdir(parents=True, exist_ok=True)
-    run = wandb.init(
+    init_kwargs = dict(
         project=os.environ.get("WANDB_PROJECT", "benchsuite"),
         entity=os.environ.get("WANDB_ENTITY"),
         name=record["run_id"],
@@ -70,9 +156,15 @@ def _log(record: dict[str, Any], run_dir: Path, results: Path, mode: str) -> dic
         },
         mode=mode,
         dir=str(results),
-        settings=wandb.Settings(console="off", silent=True, x_disable_stats=True),
+        settings=wandb.Settings(console="off", silent=True, x_disable_stats=True, init_timeout=INIT_TIMEOUT_S),
         reinit="create_new",
     )
+    try:
+        run = wandb.init(**init_kwargs)
+    except Exception as exc:
+        raise _InitFailed() from exc
+    if mode == "online":
+        _reachable_again(results)
     try:
         curves_path = run_dir / "curves.parquet"
         if curves_path.exists():
