@@ -9,14 +9,15 @@ README quotes comes from a record in reports/baseline/, never from a hand copy.
 
 from __future__ import annotations
 
-import argparse
-import re
 import statistics
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from readme_blocks import cli, marked  # noqa: E402
 
 from reports.records import BASELINE_DIR  # noqa: E402
 from reports.stats import t_interval  # noqa: E402
@@ -97,23 +98,11 @@ def block() -> str:
 
 
 def readme_block(text: str) -> str | None:
-    m = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, flags=re.S)
-    return m.group(0) if m else None
+    return marked(text, BEGIN, END)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--write", action="store_true", help="replace the table in README.md")
-    args = ap.parse_args()
-    if not args.write:
-        print(table())
-        return
-    text = README.read_text()
-    old = readme_block(text)
-    if old is None:
-        raise SystemExit(f"README.md has no {BEGIN} ... {END} block")
-    README.write_text(text.replace(old, block()))
-    print("README.md: measured table rewritten from reports/baseline/")
+    cli(__doc__, README, BEGIN, END, table, block, "measured table")
 
 
 if __name__ == "__main__":

@@ -12,10 +12,8 @@ after the baselines are regenerated, run this script with `--write`.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
-import re
 import shutil
 import sys
 import tempfile
@@ -23,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from readme_blocks import cli, marked  # noqa: E402
 
 from reports.records import baseline_dir  # noqa: E402
 from suite import store  # noqa: E402
@@ -61,23 +62,11 @@ def block() -> str:
 
 
 def readme_block(text: str) -> str | None:
-    m = re.search(re.escape(BEGIN) + r".*?" + re.escape(END), text, flags=re.S)
-    return m.group(0) if m else None
+    return marked(text, BEGIN, END)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--write", action="store_true", help="replace the sample in README.md")
-    args = ap.parse_args()
-    if not args.write:
-        print(sample())
-        return
-    text = README.read_text()
-    old = readme_block(text)
-    if old is None:
-        raise SystemExit(f"README.md has no {BEGIN} ... {END} block")
-    README.write_text(text.replace(old, block()))
-    print("README.md: sample output rewritten from reports/baseline/")
+    cli(__doc__, README, BEGIN, END, sample, block, "sample output")
 
 
 if __name__ == "__main__":

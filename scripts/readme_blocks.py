@@ -1,0 +1,33 @@
+"""README blocks written by code: find one between its markers, print it or write it in place.
+
+Used by `measured_table.py` and `readme_sample.py`, whose tests fail when README.md and the code
+disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+
+def marked(text: str, begin: str, end: str) -> str | None:
+    """The block from `begin` to `end` (markers included), or None."""
+    m = re.search(re.escape(begin) + r".*?" + re.escape(end), text, flags=re.S)
+    return m.group(0) if m else None
+
+
+def cli(doc: str, readme: Path, begin: str, end: str, content: Callable[[], str], block: Callable[[], str], what: str) -> None:
+    """`script` prints the content; `script --write` replaces the block in README.md."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--write", action="store_true", help=f"replace the {what} in README.md")
+    if not ap.parse_args().write:
+        print(content())
+        return
+    text = readme.read_text()
+    old = marked(text, begin, end)
+    if old is None:
+        raise SystemExit(f"README.md has no {begin} ... {end} block")
+    readme.write_text(text.replace(old, block()))
+    print(f"README.md: {what} rewritten from reports/baseline/")
