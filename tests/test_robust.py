@@ -612,3 +612,11 @@ def test_two_rename_publish_that_fails_half_way_puts_the_old_record_back(tmp_pat
     assert len(tries) == 2, "the two-rename path was taken"
     assert json.loads((final / store.RESULT_FILE).read_text()) == {"v": "old"}
     assert not list((tmp_path / "t").glob(".trash-*"))
+
+
+def test_forecasting_keys_are_bounded_before_any_run(tmp_path):
+    from tests.conftest import bench_subprocess
+
+    proc = bench_subprocess("run", "sunspots_lstm", "lr=-1", "--preset", "smoke", "--results", str(tmp_path / "r"))
+    assert proc.returncode == 2 and "bad value for lr" in proc.stderr and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "r").exists()
