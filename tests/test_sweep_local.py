@@ -119,7 +119,16 @@ def _stop_after_next_record(args: list[str], res: Path, sig: signal.Signals) -> 
     before = len(list(res.glob("*/[!.]*/result.json")))
     env = {**os.environ, "WANDB_MODE": "disabled"}
     cmd = [sys.executable, "-m", "suite.cli", *args]
-    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+    # An ignored SIGINT is inherited across exec: if anything earlier in this pytest process ignored it (a
+    # library's signal set-up), the driver would not see Ctrl-C at all. A terminal's shell starts it at default.
+    driver = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     try:
         deadline = time.monotonic() + 180
         while len(list(res.glob("*/[!.]*/result.json"))) <= before:
