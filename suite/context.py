@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,14 @@ class RunContext:
     info: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping in the record
     warnings: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    on_first_step: Callable[[float], None] | None = None  # called once, at the first curve point past step 0 (suite/eta.py)
 
     def log(self, metric: str, value: float, step: float) -> None:
         """Add a point to a curve (e.g. `val/acc` at epoch 3, `eval/mean_return` at 10_000 env steps)."""
         self.curves.append((float(step), time.perf_counter() - self.started, metric, float(value)))
+        if self.on_first_step is not None and step > 0:
+            hook, self.on_first_step = self.on_first_step, None  # once per run
+            hook(step)
 
     @contextlib.contextmanager
     def phase(self, name: str):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import random
 import resource
-import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
-from suite import store
+from suite import eta, store
 from suite.config import config_hash
 from suite.context import RunContext
 from suite.errors import Diverged, UserError
@@ -111,7 +110,7 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
     t0 = time.perf_counter()
     dev = resolve_device(device)
     ctx = RunContext(task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress, started=t0)
-    _announce_eta(ctx)
+    ctx.on_first_step = eta.announcer(ctx)
     status, error, tb = "ok", None, None
     with RunMemory(dev) as mem:
         try:
@@ -154,63 +153,6 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
     record["env"] = {**record["env"], "load_1m": [load_start, _load()]}
     write_record(staging, record, ctx.curves)
     return record
-
-
-# The ETA line is printed when a run has at least this much left: a minute with a progress bar (the bar
-# counts too, this says the budget in words), an hour without one (a sweep's workers, --no-progress).
-ETA_LINE_S = 60.0
-LONG_RUN_S = 3600.0
-
-
-def _announce_eta(ctx: RunContext) -> None:
-    """After the first point of a curve, say the run's budget and when it will end at that pace.
-
-    The budget is the config key declared with `doc(..., budget=True)` (`max_epochs`, `n_timesteps`):
-    it counts in the unit of the curve's steps. One line on stderr, once, when the run has long to go
-    (`ETA_LINE_S`, `LONG_RUN_S`): a large budget is allowed, but then nobody waits for it unaware.
-    """
-    from suite.config import budget_of
-
-    budget = budget_of(ctx.config)
-    if budget is None:
-        return
-    key, total = budget
-    log, said = ctx.log, []
-
-    def first_point(metric: str, value: float, step: float) -> None:
-        log(metric, value, step)
-        if step <= 0 or said:
-            return
-        said.append(True)
-        ctx.__dict__.pop("log", None)  # back to the method (a runner may keep a reference: `said` guards that)
-        if step >= total:
-            return
-        train_start = ctx.started + ctx.timing.get("setup_s", 0.0)
-        took = time.perf_counter() - train_start
-        eta = took / step * (total - step)
-        if eta >= (ETA_LINE_S if ctx.progress else LONG_RUN_S):
-            line = f"{ctx.task.id} seed {ctx.seed}: {key} {step:,.0f} of {total:,} done in {took:.3g} s; ETA {_duration(eta)}"
-            if "tqdm" in sys.modules:  # a progress bar is drawn on stderr: print above it, not into it
-                from tqdm import tqdm
-
-                tqdm.write(line, file=sys.stderr)
-            else:
-                print(line, file=sys.stderr, flush=True)
-
-    ctx.log = first_point
-
-
-def _duration(seconds: float) -> str:
-    """A span as people say it: 42 s, 3 min 20 s, 5 h 07 min, 12 d 4 h, 31.7 years."""
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    if seconds < 3600:
-        return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
-    if seconds < 86400:
-        return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:02.0f} min"
-    if seconds < 365 * 86400:
-        return f"{seconds // 86400:.0f} d {seconds % 86400 // 3600:.0f} h"
-    return f"{seconds / (365.25 * 86400):,.1f} years"
 
 
 def _load() -> float | None:

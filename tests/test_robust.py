@@ -420,13 +420,13 @@ def test_large_integer_budgets_are_allowed():
 
 @pytest.mark.parametrize(("max_epochs", "progress", "said"), [(10**9, False, True), (10**9, True, True), (3, True, False)])
 def test_the_eta_line_names_the_budget_when_the_run_has_long_to_go(tmp_path, capsys, max_epochs, progress, said):
+    from suite import eta
     from suite.context import RunContext
-    from suite.runner import _announce_eta
 
     task = get_registry().task("digits_mlp")
     cfg = resolve_config(task, "smoke", [f"max_epochs={max_epochs}"])
     ctx = RunContext(task=task, config=cfg, seed=0, preset="smoke", device="cpu", run_dir=tmp_path, progress=progress)
-    _announce_eta(ctx)
+    ctx.on_first_step = eta.announcer(ctx)
     with ctx.phase("train"):
         time.sleep(0.05)  # an epoch of 50 ms: a billion of them take 1.6 years
         ctx.log("val/loss", 1.0, step=1)
