@@ -15,7 +15,18 @@ from pathlib import Path
 import pandas as pd
 
 from reports.plots import Figure
-from reports.render import HEADER, LEGEND, SUITE_HEADER, SUITE_LEGEND, board_note, display_rows, suite_rows, title, with_presets
+from reports.render import (
+    LEGEND,
+    SUITE_HEADER,
+    SUITE_LEGEND,
+    board_header,
+    board_metrics_note,
+    board_note,
+    display_rows,
+    suite_rows,
+    title,
+    with_presets,
+)
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
@@ -171,8 +182,9 @@ def page(boards: dict, suite: pd.DataFrame, figures: list[Figure], runs: pd.Data
     wp = with_presets(boards)
     for key, table in boards.items():
         parts.append(f"<h3>{escape(title(key, table, wp))}</h3>")
-        parts.append(table_html(HEADER, display_rows(table), table.to_dict("records"), NUMERIC_KEYS, "board"))
-        parts.append(f"<p class='note'>{escape(board_note(table))}</p>")
+        numeric = {**NUMERIC_KEYS, **{s["label"]: s["label"] for s in table.attrs.get("board_metrics") or []}}
+        parts.append(table_html(board_header(table), display_rows(table), table.to_dict("records"), numeric, "board"))
+        parts += [f"<p class='note'>{escape(n)}</p>" for n in (board_note(table), board_metrics_note(table)) if n]
     for section, heading in [("plots", "Statistics"), ("curves", "Learning curves"), ("artifacts", "Artifacts from the runs")]:
         parts.append(f"<h2 id='{section}'>{heading}</h2>")
         figs = [f for f in figures if f.section == section]

@@ -12,6 +12,7 @@ from different machines.
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 
 import numpy as np
@@ -190,6 +191,38 @@ def _board(grp: pd.DataFrame) -> pd.DataFrame:
     table.insert(0, "rank", range(1, len(table) + 1))
     table = mark_ties(table, samples)
     table["pareto"] = pareto_mask(table["mean"].to_numpy(), table["time_s"].to_numpy(), higher)
+    return add_board_metrics(table, grp, ok)
+
+
+def board_metric_specs(grp: pd.DataFrame) -> list[dict]:
+    """The secondary columns the records of one board declare (`ranking.columns`), first declaration of each metric."""
+    specs: dict[str, dict] = {}
+    if "board_metrics" not in grp:
+        return []
+    for text in grp["board_metrics"].dropna().unique():
+        for spec in json.loads(text):
+            specs.setdefault(spec["metric"], spec)
+    return list(specs.values())
+
+
+def add_board_metrics(table: pd.DataFrame, grp: pd.DataFrame, ok: np.ndarray) -> pd.DataFrame:
+    """One column per declared secondary metric (named by its label): its mean or median over each
+    entry's ok runs, nan where no run has it (records older than the metric). The specs ride along
+    in `table.attrs["board_metrics"]` so that renderers know how to format and explain each column."""
+    specs = board_metric_specs(grp)
+    table.attrs["board_metrics"] = specs
+    if not specs:
+        return table
+    entries = grp.groupby("entry", sort=True).indices
+    for spec in specs:
+        values = _floats(grp, f"metric:{spec['metric']}")
+        agg = np.nanmedian if spec.get("agg") == "median" else np.nanmean
+        per_entry = {}
+        for model, idx in entries.items():
+            v = values[idx[ok[idx]]]
+            v = v[np.isfinite(v)]
+            per_entry[model] = float(agg(v)) if v.size else float("nan")
+        table[spec["label"]] = table["model"].map(per_entry).astype(float)
     return table
 
 

@@ -113,6 +113,7 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
         cpu=(rec.get("env") or {}).get("cpu"),
         hardware=hardware(rec.get("env")),
         artifacts=json.dumps(rec.get("artifacts") or []),
+        board_metrics=json.dumps(rank.get("columns") or []),  # the secondary columns its family shows
         source=source,
         dir=rec.get("_dir"),
     )

@@ -91,9 +91,6 @@ COLUMNS = [
     ("source", lambda r: str(r.get("source") or ""), None),
     ("failed", lambda r: str(r["failed"]), WRAP_FIRST + 2),
 ]
-HEADER = [c[0] for c in COLUMNS]
-TERMINAL_HEADER = [c[0] for c in COLUMNS if c[2] is not None]
-DROP = {c[0]: c[2] for c in COLUMNS if c[2]}
 _POWER = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} (two-sided)"
 LEGEND = (
     f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom) · "
@@ -116,8 +113,43 @@ TERMINAL_LEGEND = (
 )
 
 
+def _share(x) -> str:
+    return "–" if x is None or x != x else f"{x:.1%}"
+
+
+BOARD_FORMATS = {"p": p_value, "share": _share, "number": fmt}
+BOARD_METRIC_PRIORITY = WRAP_FIRST + 3  # secondary metrics give way after the cheap columns, before seeds and mean
+
+
+def board_columns(table: pd.DataFrame, terminal: bool = False) -> list[tuple]:
+    """COLUMNS for one board: the fixed ones, with the family's secondary metrics (`attrs["board_metrics"]`)
+    after the tie mark; on a terminal only those with a priority."""
+    extra = []
+    for spec in table.attrs.get("board_metrics") or []:
+        label, show = spec["label"], BOARD_FORMATS.get(spec.get("format", "number"), fmt)
+        extra.append((label, lambda r, label=label, show=show: show(r.get(label)), BOARD_METRIC_PRIORITY))
+    at = next(i for i, c in enumerate(COLUMNS) if c[0] == "tie") + 1
+    cols = [*COLUMNS[:at], *extra, *COLUMNS[at:]]
+    return [c for c in cols if c[2] is not None or not terminal]
+
+
+def board_header(table: pd.DataFrame, terminal: bool = False) -> list[str]:
+    return [c[0] for c in board_columns(table, terminal)]
+
+
+def board_drop(table: pd.DataFrame) -> dict[str, int]:
+    """Terminal priority of each column that may give way on this board."""
+    return {c[0]: c[2] for c in board_columns(table, terminal=True) if c[2]}
+
+
+def board_metrics_note(table: pd.DataFrame) -> str:
+    """What the board's secondary columns mean, from their declarations; '' for a board with none."""
+    specs = table.attrs.get("board_metrics") or []
+    return " · ".join(f"{s['label']}: {s.get('help') or s['metric']} ({s.get('agg', 'mean')} over seeds)" for s in specs)
+
+
 def display_rows(table: pd.DataFrame, terminal: bool = False) -> list[list[str]]:
-    cols = [c for c in COLUMNS if c[2] is not None or not terminal]
+    cols = board_columns(table, terminal)
     return [[f(r) for _, f, _ in cols] for r in table.to_dict("records")]
 
 
@@ -163,7 +195,7 @@ SUITE_COLUMNS = [
     ("train s", train_seconds),
 ]
 SUITE_HEADER = [c[0] for c in SUITE_COLUMNS]
-# terminal priority, as DROP for the boards; columns not named are only in the written report
+# terminal priority, as `board_drop` for the boards; columns not named are only in the written report
 TERMINAL_SUITE = {
     "rank": 0,
     "model": 0,
@@ -211,7 +243,8 @@ def to_markdown(boards: dict, suite: pd.DataFrame | None = None) -> str:
     wp = with_presets(boards)
     for key, table in boards.items():
         lines += [f"## {title(key, table, wp)}", ""]
-        lines += _md_table(HEADER, display_rows(table)) + ["", board_note(table), ""]
+        notes = [n for n in (board_note(table), board_metrics_note(table)) if n]
+        lines += _md_table(board_header(table), display_rows(table)) + ["", *notes, ""]
     return "\n".join(lines)
 
 
@@ -326,8 +359,9 @@ def terminal_boards(boards: dict) -> list[tuple[str, list[str], list[list[str]],
     out = []
     for key, table in list(boards.items())[:MAX_TERMINAL_BOARDS]:
         notes = [f"… {len(table) - MAX_TERMINAL_ROWS} more rows in the written report"] if len(table) > MAX_TERMINAL_ROWS else []
-        notes += [n for n in (_sources_note(table), board_note(table)) if n]
-        out.append((title(key, table, wp), TERMINAL_HEADER, display_rows(table.head(MAX_TERMINAL_ROWS), terminal=True), notes))
+        notes += [n for n in (_sources_note(table), board_note(table), board_metrics_note(table)) if n]
+        rows = display_rows(table.head(MAX_TERMINAL_ROWS), terminal=True)
+        out.append((title(key, table, wp), board_header(table, terminal=True), rows, notes, board_drop(table)))
     return out
 
 
@@ -348,16 +382,15 @@ def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None
     if suite is not None and not suite.empty:
         keep = [i for i, h in enumerate(SUITE_HEADER) if h in TERMINAL_SUITE]
         rows = [[row[i] for i in keep] for row in suite_rows(suite.head(2 * MAX_TERMINAL_ROWS))]
-        tables.append(("suite · normalised score across problems", [SUITE_HEADER[i] for i in keep], rows, []))
+        tables.append(("suite · normalised score across problems", [SUITE_HEADER[i] for i in keep], rows, [], TERMINAL_SUITE))
     width = console.width
     if not console.is_terminal:
         from rich.cells import cell_len
 
-        need = max(table_width([max(cell_len(c) for c in col) for col in zip(h, *r)]) for _, h, r, _ in tables)
+        need = max(table_width([max(cell_len(c) for c in col) for col in zip(h, *r)]) for _, h, r, _, _ in tables)
         width = max(width, need)
         console = Console(file=console.file, width=width, color_system=None, highlight=False, force_terminal=False)
-    for title_text, header, rows, notes in tables:
-        drop = DROP if header is TERMINAL_HEADER else TERMINAL_SUITE
+    for title_text, header, rows, notes, drop in tables:
         _print_table(console, title_text, header, rows, {h: r for h, r in drop.items() if r}, notes, width)
     if len(boards) > MAX_TERMINAL_BOARDS:
         console.print(f"… {len(boards) - MAX_TERMINAL_BOARDS} more leaderboards in the written report")

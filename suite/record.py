@@ -30,11 +30,14 @@ def ranking(task: Task, family_name: str) -> dict[str, Any]:
     """
     family = REGISTRY.family(family_name)
     refs = task.refs(family_name)
-    return {
+    out = {
         "primary_metric": refs.pop("primary_metric", family.primary_metric),
         "higher_is_better": refs.pop("higher_is_better", family.higher_is_better),
         "reference": refs,
     }
+    if family.board_metrics:
+        out["columns"] = [{"agg": "mean", "format": "number", **c} for c in family.board_metrics]
+    return out
 
 
 def build_record(

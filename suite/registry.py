@@ -28,6 +28,8 @@ FAMILIES_BUILTIN = ("classification", "generation", "autoencoding", "forecasting
 # underscores. Suite names may also use "-" (`classic-control`); they never reach a path.
 NAME_RULE = "lower-case letters and digits in words joined by single underscores, starting with a letter"
 NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+BOARD_AGGS = ("mean", "median")
+BOARD_FORMATS = ("p", "share", "number")
 SUITE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 
 
@@ -69,6 +71,20 @@ class Family:
     # both from the record, so they need no knowledge of the family.
     curve_axis: str = "epoch"
     curve_metric: str | None = None
+    # Secondary metrics shown beside the primary one on each of the family's leaderboards, in order:
+    # {"metric": a key of the record's metrics, "label": the column header, "agg": "mean" | "median"
+    # over an entry's seeds, "format": "p" | "share" | "number", "help": one legend sentence}.
+    # Written into every record's ranking, so reports show them with no knowledge of the family.
+    board_metrics: tuple[dict[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for col in self.board_metrics:
+            missing = {"metric", "label"} - set(col)
+            if missing or col.get("agg", "mean") not in BOARD_AGGS or col.get("format", "number") not in BOARD_FORMATS:
+                raise ValueError(
+                    f"family {self.name!r}: board metric {col!r} needs 'metric' and 'label', "
+                    f"'agg' in {BOARD_AGGS} and 'format' in {BOARD_FORMATS}"
+                )
 
 
 @dataclass

@@ -142,3 +142,27 @@ def test_without_pmdarima_the_msft_tasks_fail_in_one_line_and_the_rest_runs(monk
     assert code == 2 and err.count("\n") == 1 and "pmdarima" in err and "pip install pmdarima" in err
     code, out, err = bench("run", "synthetic_naive", "--preset", "smoke", "--wandb", "disabled")
     assert code == 0, err
+
+
+def test_forecasting_boards_show_the_dm_test_and_direction_beside_mase(results, tmp_path):
+    """The family declares its secondary metrics in each record; every board format shows them, with a legend."""
+    from reports import build, records
+
+    for name in ("msft_naive", "msft_drift"):
+        task = get_registry().task(name)
+        rec = execute(task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", progress=False)
+        assert rec["status"] == "ok", rec["error"]
+        assert [c["label"] for c in rec["rankings"]["forecasting"]["columns"]] == ["DM p vs RW", "DM stat", "direction"]
+    rep = build.compute(records.load(results), preset="smoke")
+    ((_key, board),) = rep.boards.items()
+    naive = board.set_index("model").loc["naive"]
+    drift = rec["metrics"]
+    assert (naive["DM p vs RW"], naive["DM stat"], naive["direction"]) == (1.0, 0.0, 0.5)  # the random walk itself
+    assert board.set_index("model").loc["drift", "DM p vs RW"] == pytest.approx(drift["test/dm_p_vs_naive"])
+    build.write(rep, tmp_path / "out", ["md", "csv", "html"])
+    md = (tmp_path / "out" / "leaderboard.md").read_text()
+    header = next(line for line in md.splitlines() if line.startswith("| rank | model | seeds"))
+    assert "| tie | DM p vs RW | DM stat | direction |" in header
+    assert "50.0%" in md and "DM p vs RW: Diebold-Mariano test" in md
+    assert "DM p vs RW" in pd.read_csv(tmp_path / "out" / "leaderboard.csv").columns
+    assert "data-v" in (tmp_path / "out" / "report.html").read_text().split("DM p vs RW")[1][:2000]

@@ -29,6 +29,29 @@ REGISTRY.add_family(
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "stride": 12}},
         description="univariate forecasters, rolling-origin backtest over a fixed test span; primary metric test MASE",
         curve_metric="val/mase",
+        board_metrics=(
+            {
+                "metric": "test/dm_p_vs_naive",
+                "label": "DM p vs RW",
+                "agg": "median",
+                "format": "p",
+                "help": "Diebold-Mariano test (Harvey-Leybourne-Newbold) of the per-origin MAE against the random walk's at the same origins, two-sided",
+            },
+            {
+                "metric": "test/dm_stat_vs_naive",
+                "label": "DM stat",
+                "agg": "median",
+                "format": "number",
+                "help": "the DM statistic: below 0 the entry's errors are smaller than the random walk's",
+            },
+            {
+                "metric": "test/directional_acc",
+                "label": "direction",
+                "agg": "mean",
+                "format": "share",
+                "help": "share of origins where the sign of the h-step change is right; 50 % is chance",
+            },
+        ),
     )
 )
 
