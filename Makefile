@@ -20,7 +20,7 @@ STAMP := $(VENV)/.installed
 # Set-up prints one line per step; pip's own output goes here, and its last lines are shown if a step fails.
 SETUP_LOG := $(VENV)/setup.log
 
-.PHONY: help bench sweep test test-slow report list lint format clean venv baselines
+.PHONY: help bench sweep test test-slow report list lint format clean venv baselines data
 
 help: ## show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,24 @@ report: $(STAMP) ## write leaderboards and the HTML page from results/
 
 baselines: $(STAMP) ## regenerate reports/baseline/ from a clean commit (STAGES="supervised rl-quoted rl-suite"; hours)
 	STAGES="$(STAGES)" bash scripts/regenerate-baselines
+
+# Debian/Ubuntu ship Fashion-MNIST's original files (30 MB) in a package; the suite reads them where they lie.
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+FASHION_HOW := pip install 'benchsuite[vision]' and run a fashion_mnist task once online (torchvision downloads it), \
+	or put the four IDX files in DIR/FashionMNIST/raw/ and set BENCH_DATA=DIR
+
+data: ## install Fashion-MNIST from the system package (apt-get install dataset-fashion-mnist)
+	@if [ -f $(FASHION_DIR)/train-images-idx3-ubyte.gz ]; then echo "Fashion-MNIST is installed in $(FASHION_DIR)/"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make data: no apt-get on this machine; $(FASHION_HOW)" >&2; exit 1; \
+	else \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "installing dataset-fashion-mnist with apt-get"; \
+		{ $$sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || \
+		  { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null; }; } && \
+		echo "Fashion-MNIST is installed in $(FASHION_DIR)/" || \
+		{ echo "make data: apt-get could not install dataset-fashion-mnist (root or sudo needed; not in this release?); $(FASHION_HOW)" >&2; exit 1; }; \
+	fi
 
 list: $(STAMP) ## list the tasks
 	$(BIN)/bench list

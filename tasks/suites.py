@@ -7,7 +7,10 @@ joins every suite it fits without anyone editing this file.
     bench sweep rl                                one suite per family
 
 Problems that need downloads or extras carry `traits["optional"] = True` and stay out of every suite
-here; name them explicitly (`bench sweep mnist_cnn`) to run them.
+here; name them explicitly (`bench sweep mnist_cnn`) to run them. An optional problem whose files are
+already on the machine joins: `traits["available"]` names the check (Fashion-MNIST after
+`apt-get install dataset-fashion-mnist`, see tasks/classification/locate.py). The check is made when
+a suite is expanded, so the same `bench sweep default` lists it on one machine and not on another.
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ from suite.registry import FAMILIES_BUILTIN, REGISTRY, Task
 
 
 def _ids(keep: Callable[[Task], bool] = lambda t: True, family: str | None = None) -> list[str]:
-    """Task ids of non-optional problems in registry order (problems, then models, as registered)."""
-    return [t.id for t in REGISTRY.tasks(family=family) if not t.problem.traits.get("optional") and keep(t)]
+    """Task ids of the problems in suites (not optional, or data found) in registry order (problems, then models)."""
+    here = {name: p.in_suites() for name, p in REGISTRY.problems.items()}  # one file check per problem, not per task
+    return [t.id for t in REGISTRY.tasks(family=family) if here[t.problem.name] and keep(t)]
 
 
 def default() -> list[str]:
-    """Every task whose problem needs nothing beyond the core install."""
-    return _ids()
+    """Every task whose problem needs nothing beyond the core install, or whose files are already here.
+
+    Compression tasks ride on other tasks' records (tasks/compression): they have a suite of their own.
+    """
+    return _ids(lambda t: "compression" not in t.families)
 
 
 def classic_control() -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from classification_fixtures import idx_bytes, write_cifar, write_idx, write_mnist
 
 from suite.errors import UserError
-from tasks.classification import vision
+from tasks.classification import locate, vision
 
 
 @pytest.mark.parametrize("gz", [True, False])
@@ -121,5 +121,7 @@ def test_cli_smoke_run_on_files(tmp_path, results, bench, task_id, write):
 
 def test_cli_reports_missing_data_in_one_line(tmp_path, bench, monkeypatch):
     monkeypatch.setattr(vision, "_torchvision", lambda: None)
+    monkeypatch.setattr(locate, "system_dirs", lambda what: [])  # this machine may have Debian's package
+    monkeypatch.setattr(locate, "DEFAULT_DATA_DIR", str(tmp_path / "default"))
     code, out, err = bench("run", "fashion_mnist_mlp", "--preset", "smoke", "--no-progress", f"data_dir={tmp_path}")
     assert code == 2 and err.count("\n") == 1 and "benchsuite[vision]" in err

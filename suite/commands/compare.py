@@ -37,7 +37,7 @@ def _csv(text: str | None) -> list[str]:
 
 
 def select_tasks(reg, model: str, problems: list[str]) -> list:
-    """MODEL's tasks: on the named problems, or on every problem that is not marked optional."""
+    """MODEL's tasks: on the named problems, or on every problem of the suites (not optional, or its data found)."""
     from suite.errors import did_you_mean
 
     reg.model(model)  # unknown names get a did-you-mean
@@ -51,7 +51,7 @@ def select_tasks(reg, model: str, problems: list[str]) -> list:
             why = reg.model(model).supports(reg.problem(missing[0]))
             raise UserError(f"{model} cannot run on {', '.join(missing)}: {why}")
         return chosen
-    chosen = [t for t in tasks if not t.problem.traits.get("optional")]
+    chosen = [t for t in tasks if t.problem.in_suites()]
     if not chosen:
         raise did_you_mean(model, [m for m in reg.models if reg.tasks(model=m)], "model with a runnable task")
     return chosen

@@ -1,11 +1,14 @@
 """Classification: the catalog. Names only; the code lives in the modules named by each target.
 
-Problems: digits and mnist1d are built locally; mnist, fashion_mnist and cifar10 are downloaded
-(optional: they need files on disk or torchvision to fetch them). Models adapt to the input: 1-D
+Problems: digits and mnist1d are built locally; mnist, fashion_mnist and cifar10 are read from disk
+(optional: they need files on disk or torchvision to fetch them; Fashion-MNIST comes with Debian's
+`dataset-fashion-mnist` and then joins the suites, see locate.py). Models adapt to the input: 1-D
 signals (mnist1d) or images; `gru` reads signals only, `lenet5` and `resnet` images only.
 """
 
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
+from suite.tuning.space import register_space
+from tasks.classification.fashion_presets import FASHION
 
 FAMILY = "classification"
 _HERE = "tasks.classification"
@@ -65,12 +68,22 @@ REGISTRY.add_problem(
     )
 )
 
+AVAILABLE = {"fashion_mnist": {"available": f"{_HERE}.locate:fashion_mnist_found"}}  # Debian's dataset-fashion-mnist
+# autoencoding random: test/mse of the train mean image for every test image, measured on the real files
+AE_REFS = {"fashion_mnist": {"random": 0.0866, "reference": 0.0}}
 _VISION_STANDARD = {"max_epochs": 20, "early_stopping_patience": 5, "batch_size": 128}  # a GPU budget; on CPU, hours
 _VISION_SMOKE = {"max_epochs": 1}  # with the family smoke preset's fixed 256-sample slice of each split: seconds on CPU
 
 for name, target, description, reference, threshold, extra in [
     ("mnist", "mnist", "MNIST 28x28 handwritten digits (torchvision files), 55k train / 5k val / 10k test", 0.998, 0.97, {}),
-    ("fashion_mnist", "fashion_mnist", "Fashion-MNIST 28x28 clothing images (torchvision files), 55k / 5k / 10k", 0.96, 0.9, {}),
+    (
+        "fashion_mnist",
+        "fashion_mnist",
+        "Fashion-MNIST 28x28 clothing images (Debian's dataset-fashion-mnist or torchvision files), 55k / 5k / 10k",
+        0.96,
+        0.9,
+        {"max_epochs": 10},  # each model's budget for a 2-core CPU: fashion_presets.py
+    ),
     (
         "cifar10",
         "cifar10",
@@ -88,8 +101,10 @@ for name, target, description, reference, threshold, extra in [
             families=(FAMILY,) if name == "cifar10" else (FAMILY, "generation", "autoencoding"),  # tasks/generative
             target=f"{_HERE}.vision:{target}",
             description=description,
-            traits={**IMAGE, "optional": True, "group": "torchvision"},
-            refs=refs(0.1, reference, threshold) | {"generation": {"random": 1.0, "reference": 0.0}, "autoencoding": {"reference": 0.0}},
+            # optional: files on disk or a download; Fashion-MNIST joins the suites where its files are found
+            traits={**IMAGE, "optional": True, "group": "torchvision"} | AVAILABLE.get(name, {}),
+            refs=refs(0.1, reference, threshold)
+            | {"generation": {"random": 1.0, "reference": 0.0}, "autoencoding": AE_REFS.get(name, {"reference": 0.0})},
             presets={"classification/standard": {**_VISION_STANDARD, **extra}, "classification/smoke": _VISION_SMOKE},  # scoped: see digits
         )
     )
@@ -161,6 +176,8 @@ for name, target, config, description, requires, presets in _MODELS:
             config=f"{_HERE}.model_configs:{config}",
             description=description,
             requires=requires,
-            presets=presets,
+            presets=presets | {f"fashion_mnist/{k}": v for k, v in FASHION.get(name, {}).items()},  # budgets and recipes
         )
     )
+
+register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/classification/space.py

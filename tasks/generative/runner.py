@@ -110,7 +110,7 @@ def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: boo
         raise Diverged("generator produced non-finite samples")
     ctx.metrics.update(judge.evaluate(samples))
     _inception_fid(ctx, data, samples)
-    A.save_grid(ctx, samples[:100].numpy(), "samples.png", f"samples; FD norm {ctx.metrics['gen/fd_normalized']:.3f}")
+    A.save_grid(ctx, samples[:64].numpy(), "samples.png", f"64 samples; FD norm {ctx.metrics['gen/fd_normalized']:.3f}", ncol=8)
     spread = float(samples.std(0).mean()) / max(float(np.asarray(data.x_train).std(0).mean()), 1e-12)
     ctx.metrics["gen/spread"] = spread
     if check_collapse and (ctx.metrics["gen/class_entropy"] < COLLAPSE_ENTROPY or spread < COLLAPSE_SPREAD):
