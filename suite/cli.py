@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["list", "run", "sweep", "report", "compare", "show", "config"]
+COMMANDS = ["list", "run", "sweep", "tune", "report", "compare", "show", "config"]
 
 EPILOG = """\
 examples:
@@ -18,6 +18,7 @@ examples:
   bench run cartpole_dqn --seeds 3            train and evaluate 3 seeds, print the leaderboard
   bench run digits_mlp --preset smoke lr=0.01 one quick run with an override
   bench config digits_mlp                     every config key, its value and meaning
+  bench tune digits_mlp --trials 30 --workers 2   Optuna search; best config becomes preset tuned:digits_mlp
   bench report --format md,csv,html           leaderboards from all records in results/
   bench run digits_my_cnn --plugin my_models.py   your own model, registered with @register_model
 

@@ -177,8 +177,22 @@ def preset_names(task: Task) -> list[str]:
     return sorted(names)
 
 
-def resolve_config(task: Task, preset: str = DEFAULT_PRESET, overrides: dict[str, Any] | list[str] | None = None) -> Any:
-    """Build the config instance for `task` under `preset` with `overrides` applied."""
+def resolve_config(
+    task: Task, preset: str = DEFAULT_PRESET, overrides: dict[str, Any] | list[str] | None = None, results: Any = None
+) -> Any:
+    """Build the config instance for `task` under `preset` with `overrides` applied.
+
+    `tuned:<study>` is the study's base preset plus its saved overrides and best parameters
+    (suite/tuning/preset.py), read from `results` (default $BENCH_RESULTS or ./results).
+    """
+    from suite.tuning import preset as tuned
+
+    if tuned.is_tuned(preset):
+        saved = tuned.load(preset, task.id, results)
+        cfg = resolve_config(task, saved["base_preset"], [*saved.get("overrides", []), *_as_words(saved["params"])])
+        if overrides:
+            _apply(cfg, parse_overrides(overrides) if isinstance(overrides, list) else overrides, "override")
+        return cfg
     if preset not in preset_names(task):
         raise did_you_mean(preset, preset_names(task), f"preset for {task.id}")
     cls = config_class(task)
@@ -188,6 +202,10 @@ def resolve_config(task: Task, preset: str = DEFAULT_PRESET, overrides: dict[str
     if overrides:
         _apply(cfg, parse_overrides(overrides) if isinstance(overrides, list) else overrides, "override")
     return cfg
+
+
+def _as_words(params: dict[str, Any]) -> list[str]:
+    return [f"{k}={v}" for k, v in params.items()]
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:

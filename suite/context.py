@@ -12,6 +12,39 @@ from typing import Any
 from suite.registry import Task
 
 
+class Pruned(Exception):
+    """The tuner's pruner stopped this trial on its intermediate values: the run is recorded as `pruned`."""
+
+
+class TestSkipped(Exception):
+    """A tuning trial whose objective is a validation metric reached the test phase: it ends there, unread."""
+
+
+@dataclass
+class Trial:
+    """What makes a run a trial of `bench tune` (suite/tuning/study.py fills it in).
+
+    `report` sees every curve point as it is logged and may raise `Pruned`; with `skip_test` the run
+    ends at `ctx.phase("eval")`, so a trial never reads the test split whatever the family does.
+    """
+
+    study: str
+    number: int
+    objective: str
+    skip_test: bool
+    params: dict[str, Any] = field(default_factory=dict)
+    report: Callable[[str, float, float], None] | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "study": self.study,
+            "trial": self.number,
+            "objective": self.objective,
+            "test_skipped": self.skip_test,
+            "params": self.params,
+        }
+
+
 @dataclass
 class RunContext:
     task: Task
@@ -30,6 +63,7 @@ class RunContext:
     warnings: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     on_first_step: Callable[[float], None] | None = None  # called once, at the first curve point past step 0 (suite/eta.py)
+    trial: Trial | None = None  # set when the run is a trial of `bench tune`
 
     def log(self, metric: str, value: float, step: float) -> None:
         """Add a point to a curve (e.g. `val/acc` at epoch 3, `eval/mean_return` at 10_000 env steps)."""
@@ -37,10 +71,14 @@ class RunContext:
         if self.on_first_step is not None and step > 0:
             hook, self.on_first_step = self.on_first_step, None  # once per run
             hook(step)
+        if self.trial is not None and self.trial.report is not None:
+            self.trial.report(metric, float(value), float(step))  # the pruner sees it as it happens
 
     @contextlib.contextmanager
     def phase(self, name: str):
         """Time a phase; `with ctx.phase("train"):` adds to timing["train_s"]."""
+        if name == "eval" and self.trial is not None and self.trial.skip_test:
+            raise TestSkipped(name)
         t0 = time.perf_counter()
         if name == "train":
             # set-up ends where training first starts: imports, data and model build are behind us

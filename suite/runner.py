@@ -12,7 +12,7 @@ from typing import Any
 
 from suite import eta, store
 from suite.config import config_hash
-from suite.context import RunContext
+from suite.context import Pruned, RunContext, TestSkipped, Trial
 from suite.errors import Diverged, UserError
 from suite.memory import RunMemory
 from suite.record import build_record, mirror, now, ranking, write_record
@@ -73,10 +73,12 @@ def execute(
     force: bool = False,
     rerun: tuple[str, ...] = ("failed",),
     progress: bool = True,
+    trial: Trial | None = None,
 ) -> dict[str, Any]:
     """Run `task` once and return its record; an existing record is returned as cached.
 
-    `rerun` lists the statuses of an existing record that do not count as done.
+    `rerun` lists the statuses of an existing record that do not count as done. `trial` makes the
+    run a trial of `bench tune`: its record says so, and its pruner sees the curves as they grow.
     """
     chash = config_hash(task.id, preset, cfg)
     rid = store.run_id(task.id, preset, chash, seed)
@@ -88,7 +90,7 @@ def execute(
 
     staging = store.stage(results, task.id, rid)
     try:
-        record = _run_in(staging, task, cfg, preset=preset, seed=seed, rid=rid, chash=chash, device=device, progress=progress)
+        record = _run_in(staging, task, cfg, preset=preset, seed=seed, rid=rid, chash=chash, device=device, progress=progress, trial=trial)
         store.publish(staging, final)
     except BaseException as exc:
         # Ctrl-C or a crash while writing: nothing half-written may stay behind.
@@ -103,21 +105,40 @@ def execute(
     return mirror(record, final, results, wandb_mode)
 
 
-def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid: str, chash: str, device: str, progress: bool) -> dict:
+def _run_in(
+    staging: Path,
+    task: Task,
+    cfg: Any,
+    *,
+    preset: str,
+    seed: int,
+    rid: str,
+    chash: str,
+    device: str,
+    progress: bool,
+    trial: Trial | None = None,
+) -> dict:
     family = REGISTRY.family(task.family)
     started_at = now()
     load_start = _load()
     t0 = time.perf_counter()
     dev = resolve_device(device)
-    ctx = RunContext(task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress, started=t0)
+    ctx = RunContext(
+        task=task, config=cfg, seed=seed, preset=preset, device=dev, run_dir=staging, progress=progress, started=t0, trial=trial
+    )
     ctx.on_first_step = eta.announcer(ctx)
     status, error, tb = "ok", None, None
     with RunMemory(dev) as mem:
         try:
             set_threads()
             seed_everything(seed)
-            resolve(family.runner)(ctx)
+            try:
+                resolve(family.runner)(ctx)
+            except TestSkipped:  # a trial ends where the test phase would begin: a finished run
+                pass
             _check_finite(ctx)
+        except Pruned as exc:
+            status, error = "pruned", str(exc)
         except Diverged as exc:
             status, error = "diverged", str(exc)
         except (KeyboardInterrupt, SystemExit):
@@ -148,11 +169,26 @@ def _run_in(staging: Path, task: Task, cfg: Any, *, preset: str, seed: int, rid:
         info=ctx.info,
         device=dev,
         started_at=started_at,
+        tuning=_tuning(ctx),
     )
     # Times mean little without the machine's load: several runs sharing 2 cores each train slower.
     record["env"] = {**record["env"], "load_1m": [load_start, _load()]}
     write_record(staging, record, ctx.curves)
     return record
+
+
+def _tuning(ctx: RunContext) -> dict[str, Any] | None:
+    """A trial's mark in its record, with its objective's value (suite/tuning/objective.py) among the metrics."""
+    if ctx.trial is None:
+        return None
+    from suite.tuning.objective import kept_value
+
+    value = ctx.metrics.get(ctx.trial.objective)
+    if value is None:
+        value = kept_value(ctx.curves, ctx.trial.objective, ctx.info.get("kept_epoch"))
+        if value is not None:
+            ctx.metrics[ctx.trial.objective] = value
+    return ctx.trial.as_record()
 
 
 def _load() -> float | None:

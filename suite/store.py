@@ -37,7 +37,7 @@ SCHEMA_VERSION = 2  # 2: deterministic, curve, timing.setup_s, resources.peak_rs
 RESULT_FILE = "result.json"
 CURVES_FILE = "curves.parquet"
 DEFAULT_RESULTS = "results"
-STATUSES = ("ok", "failed", "diverged")
+STATUSES = ("ok", "failed", "diverged", "pruned")  # pruned: a `bench tune` trial its pruner stopped
 STAGING = ".tmp-"
 TRASH = ".trash-"
 # A staging directory of the old format (`.tmp-<run id>-<pid>-<random>`) does not say its host: it is

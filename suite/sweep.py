@@ -193,7 +193,7 @@ def run_spec(spec: RunSpec) -> dict[str, Any]:
         os.environ["BENCH_THREADS"] = str(spec.threads)
     reg = get_registry(load_plugins(spec.plugins))
     task = reg.task(spec.task)
-    cfg = resolve_config(task, spec.preset, list(spec.overrides))
+    cfg = resolve_config(task, spec.preset, list(spec.overrides), results=spec.results)
     rec = execute(
         task,
         cfg,
@@ -252,7 +252,7 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
 
     results = Path(spec.results)
     task = REGISTRY.task(spec.task)
-    cfg = resolve_config(task, spec.preset, list(spec.overrides))
+    cfg = resolve_config(task, spec.preset, list(spec.overrides), results=spec.results)
     record = build_record(
         task,
         cfg,

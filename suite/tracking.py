@@ -135,6 +135,10 @@ def _reachable_again(results: Path) -> None:
         _marker(results).unlink(missing_ok=True)
 
 
+def _study(record: dict[str, Any]) -> str | None:
+    return (record.get("tuning") or {}).get("study")
+
+
 def _log(record: dict[str, Any], run_dir: Path, results: Path, mode: str) -> dict[str, Any]:
     import pandas as pd
     import wandb
@@ -144,15 +148,18 @@ def _log(record: dict[str, Any], run_dir: Path, results: Path, mode: str) -> dic
         project=os.environ.get("WANDB_PROJECT", "benchsuite"),
         entity=os.environ.get("WANDB_ENTITY"),
         name=record["run_id"],
-        group=record["problem"],
-        job_type=record["model"],
-        tags=[*record.get("families", [record["family"]]), record["preset"], record["task"], record["status"]],
+        # a `bench tune` study's trials form one group (and the study's name is a tag), as wandb sweeps do
+        group=f"tune:{_study(record)}" if _study(record) else record["problem"],
+        job_type="trial" if _study(record) else record["model"],
+        tags=[*record.get("families", [record["family"]]), record["preset"], record["task"], record["status"]]
+        + ([f"study:{_study(record)}"] if _study(record) else []),
         config={
             **record["config"],
             "seed": record["seed"],
             "preset": record["preset"],
             "task": record["task"],
             "config_hash": record["config_hash"],
+            **({"study": _study(record), "trial": record["tuning"].get("trial")} if _study(record) else {}),
         },
         mode=mode,
         dir=str(results),

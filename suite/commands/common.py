@@ -7,6 +7,7 @@ Not a command (it has no `add`): the command modules import it, and none imports
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from suite.errors import UserError
@@ -43,7 +44,11 @@ def parse_seeds(text: str) -> list[int]:
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Options shared by `bench run`, `bench sweep` and `bench compare`."""
     p.add_argument("--seeds", default="1", metavar="N|LIST|RANGE", help=f"{SEEDS_HELP}; default %(default)s")
-    p.add_argument("--preset", default="standard", help="smoke (seconds, for tests) or standard (reference quality); default standard")
+    p.add_argument(
+        "--preset",
+        default="standard",
+        help="smoke (seconds, for tests), standard (reference quality), or tuned:STUDY (the best config of `bench tune`); default standard",
+    )
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument(
         "--wandb",
@@ -54,6 +59,12 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="auto (GPU when present), cpu or cuda")
     p.add_argument("--force", action="store_true", help="rerun even when a record with this config and seed exists")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
+    p.add_argument(
+        "--tensorboard",
+        default=None,
+        metavar="DIR",
+        help="also write every run's curves and metrics as TensorBoard scalars (or $BENCH_TENSORBOARD)",
+    )
     # `bench` moves every key=value word here, wherever it stands on the line (suite/cli.py).
     p.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="config overrides; `bench config TASK` lists the keys")
 
@@ -70,9 +81,12 @@ def plan(args: argparse.Namespace):
     if not args.tasks:
         raise UserError("no task given; try `bench list`")
     tasks = reg.expand(args.tasks)
-    configs = {t.id: resolve_config(t, args.preset, args.overrides) for t in tasks}
     results = results_dir(args.results)
+    configs = {t.id: resolve_config(t, args.preset, args.overrides, results=results) for t in tasks}
     check_writable(results)
+    from suite import tensorboard
+
+    tensorboard.check(getattr(args, "tensorboard", None) or os.environ.get(tensorboard.ENV))
     return tasks, configs, results
 
 

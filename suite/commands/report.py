@@ -58,6 +58,7 @@ def main(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else results / "report"
     runs = load_with_baseline(results, use_baseline=args.baseline)
     rep = build.compute(runs, None if args.preset == "all" else args.preset)
+    rep.results = results  # its `bench tune` studies join the report (reports/tuning.py)
     if not args.quiet:
         print_terminal(rep.boards, suite=rep.suite)
     if runs.empty:

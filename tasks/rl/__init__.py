@@ -8,6 +8,7 @@ Tuned presets come from rl-baselines3-zoo (`presets.py`). Kept light: no torch /
 """
 
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
+from suite.tuning.space import register_space
 from tasks.rl.presets import model_presets
 
 FAMILY = "rl"
@@ -112,3 +113,5 @@ for _name, _target, _cfg, _req, _desc in _MODELS:
             presets=model_presets(_name),
         )
     )
+
+register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/rl/space.py
