@@ -5,4 +5,9 @@ The suite finds this package as any plug-in: pyproject.toml names it under the `
 entry-point group, and importing it registers every catalog below, then the named suites.
 """
 
-from tasks import classification, forecasting, generative, rl, suites  # noqa: F401
+# isort: off
+# Order matters: compression joins the problems of the catalogs before it, and suites list them all.
+from tasks import classification, forecasting, generative, rl  # noqa: F401
+from tasks import compression  # noqa: F401
+from tasks import suites  # noqa: F401
+# isort: on

@@ -33,3 +33,5 @@ class TrainConfig:
     subset: int = doc(0, "use at most this many samples of every split, a fixed subset; 0 = all (smoke runs on big data)", minimum=0)
     data_dir: str = doc("", "where downloaded datasets live; empty = $BENCH_DATA or ~/.cache/benchsuite/data")
     precision: str = doc("32-true", "Lightning precision: 32-true, 16-mixed, bf16-mixed", choices=PRECISIONS)
+    # neutral: saving the weights changes no number, so records from before the key stay this config
+    keep_weights: bool = doc(True, "save the evaluated weights (state_dict) in the run directory: compression reuses them", neutral=True)

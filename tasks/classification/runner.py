@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from suite import weights
 from suite.backends.lightning import fit, tensor_loader
 from suite.config import model_field_names
 from suite.context import RunContext
@@ -154,6 +155,7 @@ def run(ctx: RunContext) -> None:
     ctx.resources["train_cpu_s"] = time.process_time() - cpu0
     ctx.resources["steps_per_s"] = ctx.info["train_steps"] / max(ctx.timing["train_s"], 1e-9)
 
+    weights.save(ctx, net)  # the restored weights, the ones evaluated below (suite/weights.py)
     with ctx.phase("eval"):
         evaluate(ctx, module, data)
     ctx.info["config_fields"] = [f.name for f in dataclasses.fields(cfg)]

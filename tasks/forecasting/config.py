@@ -31,3 +31,5 @@ class ForecastConfig:
     gradient_clip: float = doc(1.0, "clip the gradient norm (RNNs on long windows can spike); 0 = off", minimum=0)
     stride: int = doc(0, "steps between backtest origins; 0 = the problem's stride (1: every test step)", minimum=0)
     precision: str = doc("32-true", "Lightning precision: 32-true, bf16-mixed", choices=PRECISIONS)
+    # neutral: saving the weights changes no number, so records from before the key stay this config
+    keep_weights: bool = doc(True, "deep models: save the evaluated weights (state_dict) in the run directory", neutral=True)

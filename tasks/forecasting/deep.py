@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from suite import weights
 from suite.backends.lightning import fit, tensor_loader
 from suite.context import RunContext
 from tasks.forecasting import protocol
@@ -93,6 +94,7 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
         monitor="val/mase",
         gradient_clip_val=cfg.gradient_clip or None,
     )
+    weights.save(ctx, net)  # the restored best weights, the ones backtested (suite/weights.py)
     ctx.resources["throughput"] = trainer.current_epoch * len(x_tr) / max(ctx.timing["train_s"], 1e-9)  # training windows/s
     ctx.info.update(train_windows=len(x_tr), val_windows=len(x_va), scaler={"mean": scaler.mean, "std": scaler.std})
     return DeepPredictor(module, scaler, window)

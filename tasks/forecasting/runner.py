@@ -58,10 +58,11 @@ def fit_predictor(ctx: RunContext, s: Series, scale: float):
     return deep.train(ctx, model, s, window, scale)
 
 
-def run(ctx: RunContext) -> None:
+def run(ctx: RunContext, fit=fit_predictor) -> None:
+    """Fit (`fit(ctx, series, mase_scale)` → predictor: tasks/compression passes an already trained one), backtest, score."""
     s: Series = ctx.task.problem.load()()
     scale = metrics.mase_scale(s.scored(s.y[: s.train_end]), s.mase_m)  # in the units scored (prices for msft)
-    predictor = fit_predictor(ctx, s, scale)
+    predictor = fit(ctx, s, scale)
     stride = ctx.config.stride or s.stride
     origins = protocol.backtest_origins(s, stride)
     with ctx.phase("eval"), plain.guarded(ctx):
