@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports import leaderboard, plots, render
+from reports import compression, leaderboard, plots, render
 
 WANDB_INIT_TIMEOUT_S = 8.0  # as a run's mirror (suite/tracking.py): unreachable wandb costs seconds, not wandb's 90
 
@@ -22,6 +22,7 @@ class Report:
     figures: list = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    results: Path | None = None  # where `bench tune` studies are read from (reports/tuning.py)
 
 
 def compute(runs: pd.DataFrame, preset: str | None) -> Report:
@@ -29,8 +30,9 @@ def compute(runs: pd.DataFrame, preset: str | None) -> Report:
     if preset is not None and not runs.empty:
         runs = runs[runs["preset"] == preset]
     runs = leaderboard.add_derived(runs)
-    boards = leaderboard.leaderboards(runs, preset)
-    suite = leaderboard.suite_leaderboard(runs, preset)
+    ranked = runs[runs["trial"].isna()] if "trial" in runs else runs  # tuning trials are searched, not ranked (reports/tuning.py)
+    boards = leaderboard.leaderboards(ranked, preset)
+    suite = leaderboard.suite_leaderboard(ranked, preset)
     return Report(boards, suite, runs, seconds={"tables": time.perf_counter() - t0})
 
 
@@ -59,6 +61,7 @@ def figures(rep: Report, out: Path, max_problems: int = plots.MAX_PROBLEMS) -> N
     ]
     figs += plots.learning_curves(runs, boards, pdir, max_problems=max_problems)
     figs += plots.gather_artifacts(runs, boards, out)
+    figs += compression.figures(runs, pdir)  # metric against size and latency, where compression records exist
     rep.figures = [f for f in figs if f is not None]
     rep.seconds["plots"] = time.perf_counter() - t0
 
@@ -68,7 +71,7 @@ def write(rep: Report, out: Path, formats: list[str], max_problems: int = plots.
     out.mkdir(parents=True, exist_ok=True)
     files = []
     if "md" in formats:
-        (out / "leaderboard.md").write_text(render.to_markdown(rep.boards, rep.suite))
+        (out / "leaderboard.md").write_text(render.to_markdown(rep.boards, rep.suite) + _tuning(rep, "md", out))
         files.append(out / "leaderboard.md")
     if "csv" in formats:
         # CSV for spreadsheets; the same tables as Parquet for pandas/polars, with proper types.
@@ -86,11 +89,27 @@ def write(rep: Report, out: Path, formats: list[str], max_problems: int = plots.
 
         figures(rep, out, max_problems)
         t0 = time.perf_counter()
-        (out / "report.html").write_text(page(rep.boards, rep.suite, rep.figures, rep.runs), encoding="utf-8")
+        html = page(rep.boards, rep.suite, rep.figures, rep.runs)
+        extra = _tuning(rep, "html", out)
+        (out / "report.html").write_text(
+            html.replace("<h2 id='failed'>", extra + "\n<h2 id='failed'>", 1) if extra else html, encoding="utf-8"
+        )
         rep.seconds["html"] = time.perf_counter() - t0
         files.append(out / "report.html")
     rep.files = files
     return files
+
+
+def _tuning(rep: Report, fmt: str, out: Path) -> str:
+    """The tuned presets' section (reports/tuning.py), when the results hold `bench tune` studies."""
+    if rep.results is None:
+        return ""
+    from reports import tuning
+
+    studies = tuning.load_studies(rep.results)
+    if not studies:
+        return ""
+    return "\n" + tuning.markdown(rep.results, studies) if fmt == "md" else tuning.html(rep.results, studies, out)
 
 
 def to_wandb(rep: Report, mode: str, directory: Path | None = None) -> str | None:

@@ -185,7 +185,10 @@ def page(boards: dict, suite: pd.DataFrame, figures: list[Figure], runs: pd.Data
         numeric = {**NUMERIC_KEYS, **{s["label"]: s["label"] for s in table.attrs.get("board_metrics") or []}}
         parts.append(table_html(board_header(table), display_rows(table), table.to_dict("records"), numeric, "board"))
         parts += [f"<p class='note'>{escape(n)}</p>" for n in (board_note(table), board_metrics_note(table)) if n]
-    for section, heading in [("plots", "Statistics"), ("curves", "Learning curves"), ("artifacts", "Artifacts from the runs")]:
+    sections = [("plots", "Statistics"), ("curves", "Learning curves"), ("artifacts", "Artifacts from the runs")]
+    if any(f.section == "compression" for f in figures):  # reports/compression.py: only where such records exist
+        sections.insert(1, ("compression", "Compression: metric against size and latency"))
+    for section, heading in sections:
         parts.append(f"<h2 id='{section}'>{heading}</h2>")
         figs = [f for f in figures if f.section == section]
         parts += [figure_html(f) for f in figs] or ["<p>Nothing to show.</p>"]

@@ -89,6 +89,8 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     row.update(family=family, primary_metric=rank["primary_metric"], higher_is_better=rank["higher_is_better"])
     metrics = rec.get("metrics") or {}
     row["score"] = metrics.get(rank["primary_metric"]) if rec.get("status") == "ok" else None
+    tuning = rec.get("tuning") or {}
+    row.update(study=tuning.get("study"), trial=tuning.get("trial"))  # a `bench tune` trial: never on a leaderboard
     timing = rec.get("timing") or {}
     res = rec.get("resources") or {}
     ref = rank.get("reference") or {}

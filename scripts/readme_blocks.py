@@ -21,13 +21,13 @@ def marked(text: str, begin: str, end: str) -> str | None:
 def cli(doc: str, readme: Path, begin: str, end: str, content: Callable[[], str], block: Callable[[], str], what: str) -> None:
     """`script` prints the content; `script --write` replaces the block in README.md."""
     ap = argparse.ArgumentParser(description=doc.split("\n")[0])
-    ap.add_argument("--write", action="store_true", help=f"replace the {what} in README.md")
+    ap.add_argument("--write", action="store_true", help=f"replace the {what} in {readme.name}")
     if not ap.parse_args().write:
         print(content())
         return
     text = readme.read_text()
     old = marked(text, begin, end)
     if old is None:
-        raise SystemExit(f"README.md has no {begin} ... {end} block")
+        raise SystemExit(f"{readme} has no {begin} ... {end} block")
     readme.write_text(text.replace(old, block()))
-    print(f"README.md: {what} rewritten from reports/baseline/")
+    print(f"{readme}: {what} rewritten from reports/baseline/")

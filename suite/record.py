@@ -59,8 +59,12 @@ def build_record(
     info: dict[str, Any] | None = None,
     device: str | None = None,
     started_at: str | None = None,
+    tuning: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The record of one run, in schema `store.SCHEMA_VERSION` (README, "Run records")."""
+    """The record of one run, in schema `store.SCHEMA_VERSION` (README, "Run records").
+
+    `tuning` marks a trial of `bench tune` (study, trial number, objective); None for every other run.
+    """
     family = REGISTRY.family(task.family)
     rankings = {fam: ranking(task, fam) for fam in task.families}
     main = rankings[task.family]
@@ -97,13 +101,17 @@ def build_record(
         "model_source": task.model.source,
         "started_at": started_at,
         "finished_at": now(),
+        "tuning": tuning,
     }
     return _require_primary(record)
 
 
 def _require_primary(record: dict[str, Any]) -> dict[str, Any]:
     """An `ok` run that did not report a family's primary metric cannot be ranked: it failed."""
-    missing = [r["primary_metric"] for r in record["rankings"].values() if r["primary_metric"] not in record["metrics"]]
+    tuning = record.get("tuning") or {}
+    # A trial that stopped before the test phase owes its objective (a validation metric), not the test metric.
+    wanted = [tuning["objective"]] if tuning.get("test_skipped") else [r["primary_metric"] for r in record["rankings"].values()]
+    missing = [m for m in wanted if m not in record["metrics"]]
     if record["status"] == "ok" and missing:
         record["status"], record["error"] = "failed", f"runner did not report the primary metric(s) {', '.join(missing)}"
     return record
@@ -119,8 +127,9 @@ def write_record(run_dir: Path, record: dict[str, Any], curves: list | None = No
 
 def mirror(record: dict[str, Any], final: Path, results: Path, wandb_mode: str | None) -> dict[str, Any]:
     """Mirror a published run to wandb and note the mirror in its record (wandb failing only warns)."""
-    from suite import tracking
+    from suite import tensorboard, tracking
 
+    tensorboard.mirror(record, final)  # only when --tensorboard / $BENCH_TENSORBOARD asks for it
     tracked = tracking.mirror(record, final, results, wandb_mode)
     if tracked:
         record["tracking"] = tracked

@@ -105,6 +105,11 @@ class ProblemSpec:
     def load(self) -> Any:
         return resolve(self.target)
 
+    def in_suites(self) -> bool:
+        """Not optional, or optional with its data already here: traits["available"] names a no-argument check."""
+        check = self.traits.get("available")
+        return not self.traits.get("optional") or (check is not None and bool(resolve(check)()))
+
 
 @dataclass
 class ModelSpec:
@@ -179,6 +184,9 @@ class Registry:
         # problem in a task id says which one is meant.
         self.models: dict[str, list[ModelSpec]] = {}
         self.suites: dict[str, Any] = {}  # name -> list of task ids, or "module:attr" callable returning one
+        # Model names that form no task, with the reason `bench run` gives (a compression method that
+        # cannot handle its base model): refused like an incompatible pair, not met with a did-you-mean.
+        self.refusals: dict[str, str] = {}
         self._entry_points_loaded = False
         self._plugins_loaded: set[str] = set()
 
@@ -216,6 +224,10 @@ class Registry:
 
     def all_models(self) -> list[ModelSpec]:
         return [m for specs in self.models.values() for m in specs]
+
+    def refuse(self, model: str, reason: str) -> None:
+        """Name a model that can never form a task, and why: `<problem>_<model>` is refused with the reason."""
+        self.refusals[check_name("model", model)] = reason
 
     def add_suite(self, name: str, tasks: Any) -> None:
         check_name("suite", name, SUITE_NAME)
@@ -315,6 +327,8 @@ class Registry:
                     if why is None:
                         return Task(p, m)
                 raise UserError(f"task {task_id!r} does not exist: {'; '.join(reasons)}")
+            if pname in self.problems and mname in self.refusals:
+                raise UserError(f"task {task_id!r} does not exist: {mname}: {self.refusals[mname]}")
         raise did_you_mean(task_id, [t.id for t in self.tasks()], "task")
 
     def suite(self, name: str) -> list[str]:

@@ -7,10 +7,23 @@ import importlib.util
 from tests.conftest import ROOT
 
 
-def test_readme_table_matches_the_shipped_records():
-    spec = importlib.util.spec_from_file_location("measured_table", ROOT / "scripts" / "measured_table.py")
+def _script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def test_readme_table_matches_the_shipped_records():
+    mod = _script("measured_table")
     in_readme = mod.readme_block((ROOT / "README.md").read_text())
     assert in_readme is not None, "README.md lost its measured-table markers"
     assert in_readme == mod.block(), "README.md's measured table is stale: run `python scripts/measured_table.py --write`"
+
+
+def test_forecasting_readme_msft_table_matches_the_shipped_records():
+    mod = _script("forecasting_table")
+    in_readme = mod.readme_block(mod.README.read_text())
+    assert in_readme is not None, "tasks/forecasting/README.md lost its msft-table markers"
+    assert in_readme == mod.block(), "the msft table is stale: run `python scripts/forecasting_table.py --write`"
+    assert "no shipped record" not in in_readme

@@ -176,6 +176,8 @@ def fit(
     if best is not None:
         ctx.info["stopped_epoch"] = tr.current_epoch
         ctx.info["best_epoch"] = best.best_epoch
+        # the epoch whose weights go on to be evaluated: what a tuning trial's validation objective reads
+        ctx.info["kept_epoch"] = best.best_epoch if restore_best and best.best_state is not None else tr.current_epoch
         if restore_best:
             best.restore(module)
     ctx.resources["params"] = sum(p.numel() for p in module.parameters())

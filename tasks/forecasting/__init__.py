@@ -14,6 +14,7 @@ Every record also carries `test/dm_p_vs_naive`, `test/dm_stat_vs_naive` and `tes
 """
 
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
+from suite.tuning.space import register_space
 
 FAMILY = "forecasting"
 _HERE = "tasks.forecasting"
@@ -147,3 +148,5 @@ for _name, (_module, _desc) in _MODELS.items():
     )
 
 DEEP = tuple(_TINY)  # the models trained by Lightning; the rest are fitted by the plain backend
+
+register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/forecasting/space.py

@@ -1,0 +1,95 @@
+"""The msft / msft_volume results table of tasks/forecasting/README.md, computed from the shipped records.
+
+    python scripts/forecasting_table.py            print the tables
+    python scripts/forecasting_table.py --write    put them into tasks/forecasting/README.md between its markers
+
+Per model: test MASE (mean with its Student-t 95 % interval and every seed; a deterministic
+baseline is one exact value), directional accuracy with a Wilson 95 % interval over the test
+origins, and the Diebold-Mariano test against the random walk. `tests/test_readme_numbers.py` fails
+when the README and the records disagree.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from readme_blocks import cli, marked  # noqa: E402
+
+from reports.records import BASELINE_DIR  # noqa: E402
+from reports.stats import t_interval  # noqa: E402
+from suite import store  # noqa: E402
+from tasks.forecasting.metrics import wilson_interval  # noqa: E402
+
+README = ROOT / "tasks" / "forecasting" / "README.md"
+BEGIN, END = "<!-- msft:begin (scripts/forecasting_table.py --write) -->", "<!-- msft:end -->"
+PROBLEMS = ("msft", "msft_volume")
+MODELS = ("naive", "seasonal_naive", "drift", "ets", "arima", "auto_arima", "lstm", "gru", "mlp", "nbeats")
+ALPHA = 0.05
+
+
+def _p(p: float) -> str:
+    return f"{p:.1e}" if p < 0.001 else f"{p:.3f}"
+
+
+def row(problem: str, model: str) -> str:
+    task = f"{problem}_{model}"
+    recs = sorted(
+        (r for r in store.iter_records(BASELINE_DIR, task) if r["preset"] == "standard" and r["status"] == "ok"),
+        key=lambda r: r["seed"],
+    )
+    if not recs:
+        return f"| {model} | no shipped record | | | | | |"
+    m = [r["metrics"] for r in recs]
+    mase = [x["test/mase"] for x in m]
+    n = recs[0]["info"]["directional"]["n"]  # origins with a direction; the same for every model of a problem
+    share = statistics.fmean(x["test/directional_acc"] for x in m)
+    lo, hi = wilson_interval(share, n)
+    stat = statistics.median(x["test/dm_stat_vs_naive"] for x in m)
+    p = statistics.median(x["test/dm_p_vs_naive"] for x in m)
+    train = statistics.median(r["timing"]["train_s"] for r in recs)
+    if recs[0].get("deterministic"):
+        value, seeds, sig = f"{mase[0]:.4f} (exact)", "exact", ""
+    else:
+        low, high = t_interval(mase)
+        value = f"{statistics.fmean(mase):.4f} [{low:.4f}, {high:.4f}] ({', '.join(f'{v:.4f}' for v in mase)})"
+        seeds = f"{recs[0]['seed']}–{recs[-1]['seed']}"
+        better = sum(x["test/dm_p_vs_naive"] < ALPHA and x["test/dm_stat_vs_naive"] < 0 for x in m)
+        worse = sum(x["test/dm_p_vs_naive"] < ALPHA and x["test/dm_stat_vs_naive"] > 0 for x in m)
+        sig = f"; p < {ALPHA:g}: {better} better, {worse} worse of {len(m)}"
+    return f"| {model} | {seeds} | {value} | {share:.3f} [{lo:.3f}, {hi:.3f}] | {stat:+.2f} | {_p(p)}{sig} | {train:.1f} |"
+
+
+def table() -> str:
+    out = []
+    for problem in PROBLEMS:
+        out += [
+            f"**{problem}**",
+            "",
+            "| model | seeds | test MASE: mean [95 % t interval] (per seed) | directional accuracy [Wilson 95 %] | DM stat | DM p | train s |",
+            "|---|---|---|---|---|---|---|",
+            *(row(problem, model) for model in MODELS),
+            "",
+        ]
+    return "\n".join(out).rstrip()
+
+
+def block() -> str:
+    return f"{BEGIN}\n{table()}\n{END}"
+
+
+def readme_block(text: str) -> str | None:
+    return marked(text, BEGIN, END)
+
+
+def main() -> None:
+    cli(__doc__, README, BEGIN, END, table, block, "msft table")
+
+
+if __name__ == "__main__":
+    main()
