@@ -1,4 +1,5 @@
-"""The msft / msft_volume results table of tasks/forecasting/README.md, computed from the shipped records.
+"""The results tables of tasks/forecasting/README.md (the four classic problems; msft and msft_volume),
+computed from the shipped records.
 
     python scripts/forecasting_table.py            print the tables
     python scripts/forecasting_table.py --write    put them into tasks/forecasting/README.md between its markers
@@ -28,7 +29,9 @@ from tasks.forecasting.metrics import wilson_interval  # noqa: E402
 
 README = ROOT / "tasks" / "forecasting" / "README.md"
 BEGIN, END = "<!-- msft:begin (scripts/forecasting_table.py --write) -->", "<!-- msft:end -->"
+CLASSIC_BEGIN, CLASSIC_END = "<!-- results:begin (scripts/forecasting_table.py --write) -->", "<!-- results:end -->"
 PROBLEMS = ("msft", "msft_volume")
+CLASSIC = ("sunspots", "co2", "elnino", "synthetic")
 MODELS = ("naive", "seasonal_naive", "drift", "ets", "arima", "auto_arima", "lstm", "gru", "mlp", "nbeats")
 ALPHA = 0.05
 
@@ -37,12 +40,32 @@ def _p(p: float) -> str:
     return f"{p:.1e}" if p < 0.001 else f"{p:.3f}"
 
 
+def shipped(task: str) -> list[dict]:
+    """The task's ok `standard` records in reports/baseline/, by seed."""
+    recs = (r for r in store.iter_records(BASELINE_DIR, task) if r["preset"] == "standard" and r["status"] == "ok")
+    return sorted(recs, key=lambda r: r["seed"])
+
+
+def mase_cell(recs: list[dict]) -> str:
+    """Mean MASE with its t interval, or the one exact value of a deterministic model."""
+    if not recs:
+        return "no shipped record"
+    mase = [r["metrics"]["test/mase"] for r in recs]
+    if recs[0].get("deterministic"):
+        return f"{mase[0]:.3f} (exact)"
+    low, high = t_interval(mase)
+    return f"{statistics.fmean(mase):.3f} [{low:.3f}, {high:.3f}]"
+
+
+def classic_table() -> str:
+    """Test MASE of every model on the four classic problems: the mean [95 % t] of 5 seeds, or exact."""
+    out = ["| model | " + " | ".join(CLASSIC) + " |", "|---|" + "---|" * len(CLASSIC)]
+    out += [f"| {m} | " + " | ".join(mase_cell(shipped(f"{p}_{m}")) for p in CLASSIC) + " |" for m in MODELS]
+    return "\n".join(out)
+
+
 def row(problem: str, model: str) -> str:
-    task = f"{problem}_{model}"
-    recs = sorted(
-        (r for r in store.iter_records(BASELINE_DIR, task) if r["preset"] == "standard" and r["status"] == "ok"),
-        key=lambda r: r["seed"],
-    )
+    recs = shipped(f"{problem}_{model}")
     if not recs:
         return f"| {model} | no shipped record | | | | | |"
     m = [r["metrics"] for r in recs]
@@ -83,11 +106,23 @@ def block() -> str:
     return f"{BEGIN}\n{table()}\n{END}"
 
 
+def classic_block() -> str:
+    return f"{CLASSIC_BEGIN}\n{classic_table()}\n{CLASSIC_END}"
+
+
 def readme_block(text: str) -> str | None:
     return marked(text, BEGIN, END)
 
 
+def readme_classic_block(text: str) -> str | None:
+    return marked(text, CLASSIC_BEGIN, CLASSIC_END)
+
+
 def main() -> None:
+    if "--write" not in sys.argv[1:]:
+        print(classic_table() + "\n\n" + table())
+        return
+    cli(__doc__, README, CLASSIC_BEGIN, CLASSIC_END, classic_table, classic_block, "results table")
     cli(__doc__, README, BEGIN, END, table, block, "msft table")
 
 

@@ -26,4 +26,6 @@ def test_forecasting_readme_msft_table_matches_the_shipped_records():
     in_readme = mod.readme_block(mod.README.read_text())
     assert in_readme is not None, "tasks/forecasting/README.md lost its msft-table markers"
     assert in_readme == mod.block(), "the msft table is stale: run `python scripts/forecasting_table.py --write`"
-    assert "no shipped record" not in in_readme
+    results = mod.readme_classic_block(mod.README.read_text())
+    assert results == mod.classic_block(), "the results table is stale: run `python scripts/forecasting_table.py --write`"
+    assert "no shipped record" not in in_readme + results
