@@ -371,7 +371,7 @@ def _stale(path: Path) -> bool:
             return False
         # An old-format trash dir outlives its publish by microseconds unless that publish was killed.
         return age > (LEGACY_TRASH_STALE_S if path.name.startswith(TRASH) else LEGACY_STALE_S)
-    return host == HOST and pid is not None and not _alive(pid)  # another host's: only it can tell
+    return host == HOST and pid is not None and not alive(pid)  # another host's: only it can tell
 
 
 def clean_stale(results: Path) -> int:
@@ -404,7 +404,8 @@ def clean_stale(results: Path) -> int:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Is process `pid` of this host still running (one we may not signal counts as running)?"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
 import warnings
 from dataclasses import dataclass
@@ -26,10 +25,10 @@ import optuna
 
 from suite.context import Pruned, Trial
 from suite.errors import UserError
+from suite.store import HOST, alive
 from suite.tuning.objective import mean_objective
 from suite.tuning.space import space_for
 
-HOST = socket.gethostname()
 HEARTBEAT_S = 10
 GRACE_S = 60
 SAMPLERS = ("tpe", "random", "cmaes")
@@ -117,16 +116,6 @@ def load(job: Job, storage=None) -> optuna.Study:
         sampler=sampler(job.sampler),
         pruner=pruner(job.pruner, budget and budget[1]),
     )
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def fail_interrupted(study: optuna.Study, exclude: set[int] = frozenset()) -> list[int]:

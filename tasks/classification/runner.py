@@ -105,6 +105,24 @@ def xavier_init(net: nn.Module) -> None:
 RESTORE = {"best_loss": ("val/loss", "min", True), "best_acc": ("val/acc", "max", True), "last": ("val/loss", "min", False)}
 
 
+def fit_by_config(ctx: RunContext, module, train, val, cfg) -> None:
+    """Lightning `fit` with the config's budget, precision, early stopping and restore rule."""
+    monitor, mode, restore_best = RESTORE[cfg.restore]
+    fit(
+        ctx,
+        module,
+        train,
+        val,
+        max_epochs=cfg.max_epochs,
+        max_steps=cfg.max_steps,
+        precision=cfg.precision,
+        early_stopping_patience=cfg.early_stopping_patience,
+        monitor=monitor,
+        mode=mode,
+        restore_best=restore_best,
+    )
+
+
 def load_data(ctx: RunContext) -> ClassificationData:
     """Call the problem's loader, passing `data_dir` to those that download (the embedded ones take no arguments)."""
     loader = ctx.task.problem.load()
@@ -135,21 +153,8 @@ def run(ctx: RunContext) -> None:
     t = lambda a: torch.as_tensor(a)  # noqa: E731
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
-    monitor, mode, restore_best = RESTORE[cfg.restore]
     cpu0 = time.process_time()
-    fit(
-        ctx,
-        module,
-        train,
-        val,
-        max_epochs=cfg.max_epochs,
-        max_steps=cfg.max_steps,
-        precision=cfg.precision,
-        early_stopping_patience=cfg.early_stopping_patience,
-        monitor=monitor,
-        mode=mode,
-        restore_best=restore_best,
-    )
+    fit_by_config(ctx, module, train, val, cfg)
     ctx.resources["throughput"] = module.samples_seen / max(ctx.timing["train_s"], 1e-9)  # training samples per second
     # CPU seconds of this process while training: on a shared machine, wall time measures the neighbours too
     ctx.resources["train_cpu_s"] = time.process_time() - cpu0

@@ -14,11 +14,11 @@ import dataclasses
 import torch
 
 from suite import weights
-from suite.backends.lightning import fit, tensor_loader
+from suite.backends.lightning import tensor_loader
 from suite.config import model_field_names
 from suite.context import RunContext
 from tasks.classification.models import AddChannel
-from tasks.classification.runner import RESTORE, Classifier, evaluate, load_data, make_module, xavier_init
+from tasks.classification.runner import Classifier, evaluate, fit_by_config, load_data, make_module, xavier_init
 from tasks.compression import costs, distill, prune, quantize
 from tasks.compression.parents import Parent, obtain
 from tasks.compression.spec import Method
@@ -75,8 +75,7 @@ def finetune(ctx: RunContext, view: RunContext, model: torch.nn.Module, data) ->
     t = torch.as_tensor
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
-    monitor, mode, restore_best = RESTORE[cfg.restore]
-    fit(ft, module, train, val, max_epochs=epochs, precision=cfg.precision, monitor=monitor, mode=mode, restore_best=restore_best)
+    fit_by_config(ft, module, train, val, cfg)  # cfg: `epochs`, no step cap, no early stopping
 
 
 def distilled(ctx: RunContext, teacher: torch.nn.Module, data) -> torch.nn.Module:
@@ -91,20 +90,7 @@ def distilled(ctx: RunContext, teacher: torch.nn.Module, data) -> torch.nn.Modul
     t = torch.as_tensor
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=scfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
-    monitor, mode, restore_best = RESTORE[scfg.restore]
-    fit(
-        dataclasses.replace(ctx, config=scfg, on_first_step=None),
-        module,
-        train,
-        val,
-        max_epochs=scfg.max_epochs,
-        max_steps=scfg.max_steps,
-        precision=scfg.precision,
-        early_stopping_patience=scfg.early_stopping_patience,
-        monitor=monitor,
-        mode=mode,
-        restore_best=restore_best,
-    )
+    fit_by_config(dataclasses.replace(ctx, config=scfg, on_first_step=None), module, train, val, scfg)
     ctx.metrics["compress/student_metric"] = student.metric
     ctx.info["kd_steps"] = ctx.info.get("train_steps")
     return net
