@@ -3,12 +3,12 @@
     .venv/bin/python benchmarks/fashion_throughput.py [--models mlp,cnn] [--steps 200] [--threads 1]
 
 For each model, with its `standard` preset's network and batch size on 55,000 training images:
-  lightning: images/s of the suite's own path (the runner's Classifier module, `tensor_loader`,
-             a Lightning Trainer as `fit` builds it), over `--steps` optimizer steps after 10 warm-up steps;
+  lightning: images/s of the suite's own path (the runner's Classifier module, `tensor_loader` and the
+             Fabric loop `suite.backends.lightning.fit`), over `--steps` optimizer steps after 10 warm-up steps;
   split:     the same steps in a bare loop over the same loader, timed per phase: taking the batch,
              forward + loss, backward, optimizer (zero_grad + step);
-  outside:   the share of a Lightning step spent outside forward/backward/optimizer (batch fetch,
-             Lightning's hooks and bookkeeping), = 1 - (forward + backward + optimizer) / Lightning step;
+  outside:   the share of a suite step spent outside forward/backward/optimizer (batch slicing, the
+             loop's bookkeeping and Fabric's wrappers), = 1 - (forward + backward + optimizer) / Lightning step;
   epoch s:   seconds per epoch this implies: 55k training images plus the 5k validation images' forward.
 Needs the files (`make data`); prints one table.
 """
@@ -19,16 +19,22 @@ import argparse
 import time
 
 
-def lightning_images_per_s(module, loader, batch_size: int, steps: int) -> float:
-    import pytorch_lightning as pl
+def lightning_images_per_s(task, cfg, module, loader, batch_size: int, steps: int) -> float:
+    import tempfile
+    from pathlib import Path
 
-    kw = dict(accelerator="cpu", devices=1, logger=False, enable_checkpointing=False, enable_model_summary=False)
-    kw |= dict(enable_progress_bar=False, num_sanity_val_steps=0, limit_val_batches=0, max_epochs=1)
-    pl.Trainer(max_steps=10, **kw).fit(module, loader)  # warm-up: first-call allocations, thread pool start
-    trainer = pl.Trainer(max_steps=steps, **kw)
-    t0 = time.perf_counter()
-    trainer.fit(module, loader)
-    return steps * batch_size / (time.perf_counter() - t0)
+    from suite.backends.lightning import fit
+    from suite.context import RunContext
+
+    def timed(n: int) -> float:
+        with tempfile.TemporaryDirectory() as tmp:
+            ctx = RunContext(task=task, config=cfg, seed=0, preset="standard", device="cpu", run_dir=Path(tmp), progress=False)
+            t0 = time.perf_counter()
+            fit(ctx, module, loader, max_epochs=1, max_steps=n)
+            return time.perf_counter() - t0
+
+    timed(10)  # warm-up: first-call allocations, thread pool start
+    return steps * batch_size / timed(steps)
 
 
 def split(module, loader, steps: int) -> dict[str, float]:
@@ -82,8 +88,6 @@ def main() -> None:
     ap.add_argument("--preset", default="standard")
     args = ap.parse_args()
 
-    import warnings
-
     import torch
 
     from suite.backends.lightning import tensor_loader
@@ -93,7 +97,6 @@ def main() -> None:
     from tasks.classification.vision import fashion_mnist
 
     torch.set_num_threads(args.threads)
-    warnings.filterwarnings("ignore", message=".*(val_dataloader|does not have many workers|GPU available|TPU available).*")
     data = fashion_mnist()
     x, y = torch.as_tensor(data.x_train), torch.as_tensor(data.y_train)
     reg = get_registry()
@@ -107,7 +110,7 @@ def main() -> None:
         net = task.model.load()(data.input_shape, data.num_classes, **{k: getattr(cfg, k) for k in model_field_names(task)})
         module = make_module(net, cfg, data)
         loader = tensor_loader(x, y, batch_size=cfg.batch_size, shuffle=True, seed=0)
-        ips = lightning_images_per_s(module, loader, cfg.batch_size, args.steps)
+        ips = lightning_images_per_s(task, cfg, module, loader, cfg.batch_size, args.steps)
         parts = split(module, loader, args.steps)
         bare_step = sum(parts.values())
         lightning_step = cfg.batch_size / ips

@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/sweep_workers.py             # 8 runs: digits_mlp and cartpole_dqn × 4 seeds, a few s each
     .venv/bin/python benchmarks/sweep_workers.py --plain     # the bare smoke preset (sub-second runs)
     .venv/bin/python benchmarks/sweep_workers.py --threads 1 # one torch thread per worker in both settings
+    .venv/bin/python benchmarks/sweep_workers.py --start     # a fresh worker's CPU seconds until it trains
+
+--start measures what a worker pays before its first run trains (target ≤ 2 CPU-seconds for a
+classification task): a fresh interpreter set up as `worker_main` sets one up, running one spec, reports
+the CPU time when the run's `train` phase begins and which heavy libraries it has imported by then.
 
 Each setting starts from an empty results directory and pays its own worker start-up, since a user's
 sweep does too. That start-up (importing torch, Lightning, SB3, loading data: ~5 CPU-seconds per
@@ -57,6 +62,55 @@ def timed(workers: int, args) -> tuple[float, list[dict]]:
         return time.perf_counter() - t0, out.records
 
 
+START = """
+import os, sys, time
+for var in ("BENCH_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[var] = "1"
+os.environ["WANDB_MODE"] = "disabled"
+from suite.context import RunContext
+HEAVY = ("torch", "lightning_fabric", "pytorch_lightning", "torchmetrics", "matplotlib", "sklearn", "pandas", "scipy",
+         "stable_baselines3", "gymnasium", "wandb", "ray", "optuna", "statsmodels")
+phase = RunContext.phase
+def first_train(self, name):
+    if name == "train" and not hasattr(sys, "_trained"):
+        sys._trained = time.process_time()
+        print(f"{sys._trained:.2f}", " ".join(m for m in HEAVY if m in sys.modules), flush=True)
+    return phase(self, name)
+RunContext.phase = first_train
+from suite.sweep import run_spec
+import pickle
+run_spec(pickle.loads(bytes.fromhex(sys.argv[1])))
+"""
+
+
+# What any PyTorch training process pays before its first step: the import, and torch._dynamo, which
+# torch imports on the first optimizer's construction (Optimizer.add_param_group is wrapped by it).
+FLOOR = "import time, torch; torch.optim.Adam([torch.zeros(1, requires_grad=True)]); print(time.process_time())"
+
+
+def worker_start(tasks: list[str], repeat: int) -> None:
+    """Per task: the CPU seconds a fresh worker spends before its first training step (median of `repeat`)."""
+    import pickle
+    import subprocess
+    import sys
+
+    print(f"{'task':<16} {'CPU s to train':>14} {'all':>18}  imported by then")
+    floor = [float(subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, text=True, check=True).stdout) for _ in range(repeat)]
+    print(
+        f"{'(torch floor)':<16} {statistics.median(floor):>14.2f} {' '.join(f'{c:.2f}' for c in floor):>18}  import torch + a first optimizer"
+    )
+    for task_id in tasks:
+        with tempfile.TemporaryDirectory() as tmp:
+            cpu, mods = [], ""
+            for i in range(repeat):
+                (spec,) = batch([task_id], 1, "smoke", Path(tmp) / str(i), [], extra=False)
+                out = subprocess.run([sys.executable, "-c", START, pickle.dumps(spec).hex()], capture_output=True, text=True, check=True)
+                first = out.stdout.strip().splitlines()[0].split(" ", 1)
+                cpu.append(float(first[0]))
+                mods = first[1] if len(first) > 1 else ""
+        print(f"{task_id:<16} {statistics.median(cpu):>14.2f} {' '.join(f'{c:.2f}' for c in cpu):>18}  {mods}", flush=True)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tasks", nargs="+", default=["digits_mlp", "cartpole_dqn"])
@@ -66,8 +120,12 @@ def main() -> None:
     p.add_argument("--plain", action="store_true", help="the smoke preset as is, without EXTRA")
     p.add_argument("--repeat", type=int, default=3, help="rounds over the settings; medians are reported")
     p.add_argument("--threads", type=int, default=None, help="torch threads per worker; default cores // workers, as `bench sweep`")
+    p.add_argument("--start", action="store_true", help="only a fresh worker's CPU seconds until its first run trains")
     p.add_argument("overrides", nargs="*", default=[])
     args = p.parse_args()
+    if args.start:
+        worker_start(args.tasks if args.tasks != p.get_default("tasks") else ["digits_mlp", "mnist1d_cnn", "sunspots_lstm"], args.repeat)
+        return
 
     from suite.sweep import cores
 

@@ -17,18 +17,19 @@ ETA_LINE_S = 60.0
 LONG_RUN_S = 3600.0
 
 
-def announcer(ctx: RunContext) -> Callable[[float], None] | None:
+def announcer(ctx: RunContext, total: int | None = None) -> Callable[[float], None] | None:
     """What `ctx` calls at its first curve step: prints one line on stderr when the run has long to go.
 
     The budget is the config key declared with `doc(..., budget=True)` (`max_epochs`, `n_timesteps`):
-    it counts in the unit of the curve's steps. None when the config declares no budget.
+    it counts in the unit of the curve's steps. None when the config declares no budget. `total`
+    overrides its value when a backend knows the run ends sooner (a step cap inside an epoch budget).
     """
     from suite.config import budget_of
 
     budget = budget_of(ctx.config)
     if budget is None:
         return None
-    key, total = budget
+    key, total = budget[0], budget[1] if total is None else total
 
     def first_step(step: float) -> None:
         if step >= total:

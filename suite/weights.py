@@ -31,7 +31,11 @@ def save(ctx: RunContext, net: Any) -> Path | None:
     """Write `net`'s state_dict into the run directory when `ctx.config.keep_weights` is set; its path."""
     if not getattr(ctx.config, "keep_weights", False):
         return None
-    path = write(net.state_dict(), ctx.run_dir)
+    import torch
+
+    # on the CPU: loadable without the GPU it trained on (quantized layers also hold non-tensor entries)
+    state = {k: v.cpu() if isinstance(v, torch.Tensor) else v for k, v in net.state_dict().items()}
+    path = write(state, ctx.run_dir)
     ctx.add_artifact(path, "file", "final weights (state_dict) of the evaluated network")
     ctx.info["weights"] = {"file": path.name, "bytes": path.stat().st_size}
     return path

@@ -147,8 +147,7 @@ def test_lightning_epoch_bar_ends_at_the_epochs_that_ran(monkeypatch):
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     bar = EpochBar(total=200)
-    bar.on_train_start(None, None)
-    for _ in range(7):
-        bar.bar.update(1)
-    bar.on_train_end(None, None)
+    for epoch in range(7):
+        bar.update({"train/loss": 1.0 / (epoch + 1)})
+    bar.close()
     assert bar.bar.n == bar.bar.total == 7

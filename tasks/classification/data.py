@@ -48,23 +48,42 @@ class ClassificationData:
 
 def carve_val(x: np.ndarray, y: np.ndarray, n_val: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split a training set into (train, val) with `n_val` stratified validation samples, seeded by SPLIT_SEED."""
-    from sklearn.model_selection import train_test_split
+    from tasks.classification.splits import draw_carve
 
-    x_tr, x_va, y_tr, y_va = train_test_split(x, y, test_size=n_val, stratify=y, random_state=SPLIT_SEED)
-    return x_tr, y_tr, x_va, y_va
+    split = draw_carve(y, n_val, SPLIT_SEED)
+    return x[split["train"]], y[split["train"]], x[split["val"]], y[split["val"]]
+
+
+def digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1797 8x8 digits, (N, 64) float64 pixels 0-16 and (N,) labels, read from the file it ships.
+
+    Read as `load_digits` reads it (the CSV's last column is the label), without importing scikit-learn.
+    """
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")  # finds the package without running its __init__
+    if spec is None or not spec.submodule_search_locations:
+        from suite.errors import require
+
+        require("sklearn", purpose="the digits dataset")
+    path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz"
+    with gzip.open(path, "rt") as f:
+        data = np.loadtxt(f, delimiter=",")
+    return data[:, :-1], data[:, -1].astype(np.int64)
 
 
 def digits() -> ClassificationData:
-    """8x8 digits scaled to [0, 1], split 60/20/20, stratified."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    """8x8 digits scaled to [0, 1], split 60/20/20, stratified (tasks/classification/splits)."""
+    from tasks.classification.splits import stored
 
-    d = load_digits()
-    x = (d.images / 16.0).astype(np.float32)[:, None]  # (1797, 1, 8, 8)
-    y = d.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=0.2, stratify=y, random_state=SPLIT_SEED)
-    x_tr, x_va, y_tr, y_va = train_test_split(x_tr, y_tr, test_size=0.25, stratify=y_tr, random_state=SPLIT_SEED)
-    return ClassificationData(x_tr, y_tr, x_va, y_va, x_te, y_te, 10, [str(i) for i in range(10)])
+    pixels, y = digits_arrays()
+    x = (pixels.reshape(-1, 8, 8) / 16.0).astype(np.float32)[:, None]  # (1797, 1, 8, 8)
+    s = stored("digits")
+    return ClassificationData(
+        x[s["train"]], y[s["train"]], x[s["val"]], y[s["val"]], x[s["test"]], y[s["test"]], 10, [str(i) for i in range(10)]
+    )
 
 
 MNIST1D_VAL = 400  # 10 % of the 4000 training signals; the published test split (last 1000) stays untouched
@@ -91,6 +110,21 @@ def _mnist1d_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def mnist1d() -> ClassificationData:
     """MNIST-1D signals (N, 40): 3600 train, 400 val carved from the 4000, and the published 1000 test."""
+    from tasks.classification.splits import stored
+
     x, y, x_te, y_te = _mnist1d_arrays()
-    x_tr, y_tr, x_va, y_va = carve_val(x, y, MNIST1D_VAL)
+    s = stored("mnist1d")
+    x_tr, y_tr, x_va, y_va = x[s["train"]], y[s["train"]], x[s["val"]], y[s["val"]]
     return ClassificationData(x_tr, y_tr, x_va, y_va, x_te.copy(), y_te.copy(), 10, [str(i) for i in range(10)])
+
+
+def drawn_splits() -> dict[str, tuple[dict[str, np.ndarray], str]]:
+    """Every split stored in tasks/classification/splits as scikit-learn draws it today, with a line on how."""
+    from tasks.classification.splits import draw_carve, draw_digits
+
+    _, y_digits = digits_arrays()
+    _, y_mnist1d, _, _ = _mnist1d_arrays()
+    return {
+        "digits": (draw_digits(y_digits, SPLIT_SEED), f"train_test_split(stratify, random_state={SPLIT_SEED}): 20 % test, then 25 % val"),
+        "mnist1d": (draw_carve(y_mnist1d, MNIST1D_VAL, SPLIT_SEED), f"{MNIST1D_VAL} val carved from the 4000 training signals"),
+    }

@@ -71,7 +71,7 @@ def finetune(ctx: RunContext, view: RunContext, model: torch.nn.Module, data) ->
     pcfg = view.config
     cfg = dataclasses.replace(pcfg, max_epochs=epochs, max_steps=-1, early_stopping_patience=0, lr=pcfg.lr * ctx.config.finetune_lr_scale)
     ft = dataclasses.replace(view, config=cfg)
-    module = make_module(model, cfg, data, ctx.log)
+    module = make_module(model, cfg, data)
     t = torch.as_tensor
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
@@ -86,7 +86,7 @@ def distilled(ctx: RunContext, teacher: torch.nn.Module, data) -> torch.nn.Modul
     net = build(student.task, scfg, data)
     if scfg.init == "xavier":
         xavier_init(net)
-    module = distill.Distiller(make_module(net, scfg, data, ctx.log), teacher, ctx.config.temperature, ctx.config.alpha)
+    module = distill.Distiller(make_module(net, scfg, data), teacher, ctx.config.temperature, ctx.config.alpha)
     t = torch.as_tensor
     train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=scfg.batch_size, shuffle=True, seed=ctx.seed)
     val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)

@@ -23,7 +23,7 @@ class Distiller(Classifier):
     """The classifier's module with the KD loss; the teacher is held outside the module (never trained or saved)."""
 
     def __init__(self, base: Classifier, teacher: nn.Module, temperature: float, alpha: float) -> None:
-        super().__init__(base.net, base.cfg, base.total_steps, base.augment_pad, base.hflip, base.curve)
+        super().__init__(base.net, base.cfg, base.total_steps, base.augment_pad, base.hflip)
         object.__setattr__(self, "teacher", teacher.eval())  # not a submodule: not in parameters() nor state_dict()
         self.temperature, self.alpha = temperature, alpha
 
@@ -37,10 +37,10 @@ class Distiller(Classifier):
         logits = self(x)
         with torch.no_grad():
             target = self.teacher(x)  # the same augmented batch the student sees
-        loss = kd_loss(logits, target, y, self.temperature, self.alpha)
         self.samples_seen += len(y)
-        with torch.no_grad():  # the epoch's training curves, summed as Classifier does
-            self._sums[0] += F.cross_entropy(logits, y) * len(y)
-            self._sums[1] += (logits.argmax(-1) == y).sum()
-            self._sums[2] += len(y)
-        return loss
+        # the curves keep the plain student's meaning (cross-entropy, accuracy); the KD loss is what is minimised
+        return {
+            "loss": kd_loss(logits, target, y, self.temperature, self.alpha),
+            "ce": F.cross_entropy(logits, y).detach(),
+            "acc": (logits.argmax(-1) == y).float().mean(),
+        }

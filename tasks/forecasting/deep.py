@@ -10,19 +10,18 @@ the weights that are kept.
 from __future__ import annotations
 
 import numpy as np
-import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from suite import weights
-from suite.backends.lightning import fit, tensor_loader
+from suite.backends.lightning import StepModule, fit, tensor_loader
 from suite.context import RunContext
 from tasks.forecasting import protocol
 from tasks.forecasting.data import Series
 
 
-class Forecaster(pl.LightningModule):
+class Forecaster(StepModule):
     """Wraps a net mapping (B, W) scaled windows to (B, H); adds the level normalisation and losses."""
 
     def __init__(self, net: nn.Module, cfg, mase_unit: float, unlog: tuple[float, float, float] | None = None) -> None:
@@ -42,19 +41,17 @@ class Forecaster(pl.LightningModule):
 
     def training_step(self, batch, _):
         x, t = batch
-        loss = self._loss(self(x), t)
-        self.log("train/loss", loss, on_step=False, on_epoch=True)
-        return loss
+        return {"loss": self._loss(self(x), t)}
 
     def validation_step(self, batch, _):
         x, t = batch
         pred = self(x)
-        self.log("val/loss", self._loss(pred, t), on_epoch=True)
         if self.unlog is None:
-            self.log("val/mase", (pred - t).abs().mean() * self.mase_unit, on_epoch=True)
+            mase = (pred - t).abs().mean() * self.mase_unit
         else:
             mean, std, scale = self.unlog
-            self.log("val/mase", (torch.exp(pred * std + mean) - torch.exp(t * std + mean)).abs().mean() / scale, on_epoch=True)
+            mase = (torch.exp(pred * std + mean) - torch.exp(t * std + mean)).abs().mean() / scale
+        return {"loss": self._loss(pred, t), "mase": mase}
 
     def configure_optimizers(self):
         return torch.optim.Adam(self.parameters(), lr=self.cfg.lr, weight_decay=self.cfg.weight_decay)
@@ -64,7 +61,8 @@ class DeepPredictor:
     """The trained network as a `protocol.Predict`: history y[:o] in original units → (H,) forecast."""
 
     def __init__(self, module: Forecaster, scaler: protocol.Scaler, window: int) -> None:
-        self.module, self.scaler, self.window = module.eval(), scaler, window
+        # on the CPU whatever it trained on: the backtest feeds one window at a time, a GPU's worst case
+        self.module, self.scaler, self.window = module.cpu().eval(), scaler, window
 
     @torch.no_grad()
     def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
@@ -83,7 +81,7 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
     module = Forecaster(net, cfg, mase_unit=scaler.std / mase_scale, unlog=unlog)
     train_loader = tensor_loader(f32(x_tr), f32(t_tr), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val_loader = tensor_loader(f32(x_va), f32(t_va), batch_size=1024, shuffle=False)
-    trainer = fit(
+    fitted = fit(
         ctx,
         module,
         train_loader,
@@ -95,6 +93,6 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
         gradient_clip_val=cfg.gradient_clip or None,
     )
     weights.save(ctx, net)  # the restored best weights, the ones backtested (suite/weights.py)
-    ctx.resources["throughput"] = trainer.current_epoch * len(x_tr) / max(ctx.timing["train_s"], 1e-9)  # training windows/s
+    ctx.resources["throughput"] = fitted.epochs * len(x_tr) / max(ctx.timing["train_s"], 1e-9)  # training windows/s
     ctx.info.update(train_windows=len(x_tr), val_windows=len(x_va), scaler={"mean": scaler.mean, "std": scaler.std})
     return DeepPredictor(module, scaler, window)

@@ -1,4 +1,4 @@
-"""Lightning modules: the adversarial game (GAN, DCGAN, WGAN-GP) and (variational) autoencoder training.
+"""Training modules (suite.backends.lightning.StepModule): the adversarial game (GAN, DCGAN, WGAN-GP) and (variational) autoencoder training.
 
 Networks are plain modules from `models.py`; these wrappers hold only the losses and optimizers.
 """
@@ -8,15 +8,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from suite.backends.lightning import StepModule
 from suite.errors import Diverged
 
 
-class GanModule(pl.LightningModule):
+class GanModule(StepModule):
     """One discriminator step per batch, one generator step every `n_critic` batches (manual optimization).
 
     loss "bce": the non-saturating GAN loss (Goodfellow et al. 2014, §3); "wgan_gp": the Wasserstein
@@ -26,7 +26,7 @@ class GanModule(pl.LightningModule):
 
     def __init__(self, nets: nn.ModuleDict, cfg, loss: str, judge: Callable[[torch.Tensor], float] | None = None, n_val: int = 256) -> None:
         super().__init__()
-        self.automatic_optimization = False
+        self.manual_optimization = True
         self.G, self.D = nets["generator"], nets["discriminator"]
         self.cfg, self.loss_kind, self.judge, self.n_val = cfg, loss, judge, n_val
         self.d_steps = 0
@@ -62,39 +62,31 @@ class GanModule(pl.LightningModule):
                 d_fake, torch.zeros_like(d_fake)
             )
         opt_d.zero_grad(set_to_none=True)
-        self.manual_backward(d_loss)
+        self.backward(d_loss)
         opt_d.step()
         self.d_steps += 1
-        self.log("train/d_loss", d_loss.detach(), on_step=False, on_epoch=True)
+        out = {"d_loss": d_loss.detach()}  # non-finite values are caught by the loop at the epoch's end
 
         if self.d_steps % self.cfg.n_critic == 0:
-            out = self.D(fake)
-            g_loss = -out.mean() if self.loss_kind == "wgan_gp" else F.binary_cross_entropy_with_logits(out, torch.ones_like(out))
+            d_out = self.D(fake)
+            g_loss = -d_out.mean() if self.loss_kind == "wgan_gp" else F.binary_cross_entropy_with_logits(d_out, torch.ones_like(d_out))
             opt_g.zero_grad(set_to_none=True)
-            self.manual_backward(g_loss)
+            self.backward(g_loss)
             opt_g.step()
-            self.log("train/g_loss", g_loss.detach(), on_step=False, on_epoch=True)
-            if not torch.isfinite(g_loss):
-                raise Diverged(f"non-finite generator loss at step {self.d_steps}")
-        if not torch.isfinite(d_loss):
-            raise Diverged(f"non-finite discriminator loss at step {self.d_steps}")
-        return {"loss": d_loss.detach()}
+            out["g_loss"] = g_loss.detach()
+        return out
 
     def validation_step(self, batch, batch_idx):
-        """val/fd of samples from fixed latents, once per epoch (the val images themselves are not needed).
-
-        Logged here, not in on_validation_epoch_end: Lightning calls callbacks' epoch-end hooks before the
-        module's, so BestWeights and the curve logger would see the previous epoch's value.
-        """
+        """val/fd of samples from fixed latents, once per epoch (the val images themselves are not needed)."""
         if self.judge is None or batch_idx > 0:
-            return
+            return {}
         fake = self.G(self.z_val).float().cpu()
         if not torch.isfinite(fake).all():
-            raise Diverged(f"generator produced non-finite samples at epoch {self.current_epoch}")
-        self.log("val/fd", self.judge(fake), on_epoch=True, batch_size=1)
+            raise Diverged(f"generator produced non-finite samples at epoch {self.current_epoch + 1}")
+        return {"fd": torch.tensor(self.judge(fake))}
 
 
-class AutoencoderModule(pl.LightningModule):
+class AutoencoderModule(StepModule):
     """Reconstruction loss, plus the KL term for a VAE (then val/loss is the negative ELBO per example, in nats)."""
 
     def __init__(self, net: nn.Module, cfg, variational: bool) -> None:
@@ -104,29 +96,28 @@ class AutoencoderModule(pl.LightningModule):
     def configure_optimizers(self):
         return torch.optim.Adam(self.net.parameters(), lr=self.cfg.lr)
 
-    def losses(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    def losses(self, x: torch.Tensor, with_mse: bool) -> dict[str, torch.Tensor]:
+        """The loss (and its VAE terms); with `with_mse` the pixel MSE too, which training does not need."""
         if self.variational:
             mu, logvar = self.net.encode(x)  # (B, latent) each
             z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
             logits = self.net.decode(z)
             rec = F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)  # -log p(x|z) per example
             kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
-            return {"loss": rec + self.cfg.kl_weight * kl, "rec": rec, "kl": kl, "mse": F.mse_loss(logits.sigmoid(), x)}
-        logits = self.net.decode(self.net.encode(x))
-        recon = logits.sigmoid()
-        loss = F.binary_cross_entropy_with_logits(logits, x) if self.cfg.recon_loss == "bce" else F.mse_loss(recon, x)
-        return {"loss": loss, "mse": F.mse_loss(recon, x)}
+            out = {"loss": rec + self.cfg.kl_weight * kl, "rec": rec, "kl": kl}
+        else:
+            logits = self.net.decode(self.net.encode(x))
+            bce = self.cfg.recon_loss == "bce"
+            out = {"loss": F.binary_cross_entropy_with_logits(logits, x) if bce else F.mse_loss(logits.sigmoid(), x)}
+        if with_mse:
+            out["mse"] = F.mse_loss(logits.sigmoid(), x)
+        return out
 
     def training_step(self, batch, batch_idx):
-        out = self.losses(batch[0])
-        for k, v in out.items():
-            self.log(f"train/{k}", v.detach(), on_step=False, on_epoch=True)
-        return out["loss"]
+        return self.losses(batch[0], with_mse=False)  # a sigmoid and an MSE per step cost 10 % of a digits step
 
     def validation_step(self, batch, batch_idx):
-        out = self.losses(batch[0])
-        for k, v in out.items():
-            self.log(f"val/{k}", v, on_epoch=True)
+        return self.losses(batch[0], with_mse=True)
 
 
 @torch.no_grad()

@@ -134,7 +134,7 @@ def run_gan(ctx: RunContext, nets: nn.ModuleDict, data) -> None:
     judge = _judge(ctx, data)
     module = GanModule(nets, cfg, GAN_LOSS.get(ctx.task.model.name, "bce"), judge=judge.fd, n_val=judge.n)
     train, val = _loaders(ctx, data, cfg.batch_size)
-    trainer = fit(
+    fitted = fit(
         ctx,
         module,
         train,
@@ -151,7 +151,7 @@ def run_gan(ctx: RunContext, nets: nn.ModuleDict, data) -> None:
         "discriminator": sum(p.numel() for p in module.D.parameters()),
     }
     ctx.info["d_steps"] = module.d_steps
-    ctx.info["epochs"] = trainer.current_epoch
+    ctx.info["epochs"] = fitted.epochs
     A.save_loss_curves(ctx)
     G = module.G.cpu().eval()
     with ctx.phase("eval"):
@@ -190,10 +190,10 @@ def run_autoencoder(ctx: RunContext, net: nn.Module, data) -> None:
     judge = _judge(ctx, data) if generates else None
     module = AutoencoderModule(net, cfg, variational)
     train, val = _loaders(ctx, data, cfg.batch_size)
-    trainer = fit(
+    fitted = fit(
         ctx, module, train, val, max_epochs=cfg.max_epochs, precision=cfg.precision, early_stopping_patience=cfg.early_stopping_patience
     )
-    ctx.resources["throughput"] = trainer.global_step * cfg.batch_size / max(ctx.timing["train_s"], 1e-9)
+    ctx.resources["throughput"] = fitted.steps * cfg.batch_size / max(ctx.timing["train_s"], 1e-9)
     net = net.cpu().eval()
 
     with ctx.phase("eval"), torch.no_grad():
