@@ -13,13 +13,14 @@ Pairs (each alternated A B A B so drift hits both):
 Two ratios per pair: run = the whole run (data, training, test, artifacts, record) against the bare
 script end to end; train = the run's `train_s` (the fit, per-epoch validation included) against the
 bare epoch loop. The first counts the suite's fixed cost per run, the second its cost per step.
-Imports are warm (one unmeasured round first); medians of --repeats.
+Imports are warm (one unmeasured round first). Each number is the best of --repeats, timeit's rule:
+on a shared virtual machine the noise only ever adds (here ±10 % between identical runs), so the
+minimum is the estimate of what the code itself costs.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -103,7 +104,7 @@ GROUPS = {"lightning": [*LIGHTNING, "digits_mlp+wandb"], "sb3": ["sb3", "sb3-ful
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--only", nargs="+", choices=[*GROUPS, *PAIRS], help="pairs or groups (lightning, sb3) to run")
     args = ap.parse_args()
     import torch
@@ -120,7 +121,7 @@ def main() -> None:
         for _ in range(args.repeats):
             a.append(bare())
             b.append(suite())
-        (ra, ta), (rb, tb) = ([statistics.median(col) for col in zip(*side)] for side in (a, b))
+        (ra, ta), (rb, tb) = ([min(col) for col in zip(*side)] for side in (a, b))
         print(f"{name:18} {ra:10.2f} {rb:11.2f} {rb / ra:8.2f}x   {ta:12.2f} {tb:13.2f} {tb / ta:10.2f}x", flush=True)
 
 

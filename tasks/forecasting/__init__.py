@@ -92,7 +92,7 @@ for _name, _desc in _PROBLEMS.items():
         )
     )
 
-# smoke: tiny networks so the 16 deep smoke tasks cost a Trainer start-up each, not real training
+# smoke: tiny networks so the 16 deep smoke tasks cost a loop start-up each, not real training
 _TINY = {"lstm": {"hidden": 16, "layers": 1}, "gru": {"hidden": 16, "layers": 1}, "mlp": {"hidden": 32}}
 _TINY["nbeats"] = {"width": 32, "blocks": 2, "layers": 2}
 _MODELS = {
