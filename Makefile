@@ -10,6 +10,7 @@ TASK   ?=
 SEEDS  ?= 3
 PRESET ?= standard
 ARGS   ?=
+TRIALS ?= 30
 SUITE  ?= default
 WORKERS ?= 1
 EXECUTOR ?= local
@@ -20,13 +21,13 @@ STAMP := $(VENV)/.installed
 # Set-up prints one line per step; pip's own output goes here, and its last lines are shown if a step fails.
 SETUP_LOG := $(VENV)/setup.log
 
-.PHONY: help bench sweep test test-slow report list lint format clean venv baselines data
+.PHONY: help bench sweep tune test test-slow report list lint format clean venv baselines data
 
 help: ## show this help
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z_-]+:.*## /{printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo ""
 	@echo "  variables: TASK=<id> SEEDS=<count 3, list 0,1,2, range 0-4; 0, is seed 0 alone> PRESET=smoke|standard"
-	@echo "             ARGS=\"key=value ...\" SUITE=<name> WORKERS=<k>"
+	@echo "             ARGS=\"key=value ...\" SUITE=<name> WORKERS=<k> TRIALS=<n, for tune>"
 	@echo "  example:   make bench TASK=cartpole_dqn SEEDS=3"
 
 # $(call step,what it does,command): one line on the terminal, the command's output in $(SETUP_LOG)
@@ -57,6 +58,10 @@ endif
 
 sweep: $(STAMP) ## run SUITE over SEEDS seeds with WORKERS processes (EXECUTOR=local|ray)
 	$(BIN)/bench sweep $(SUITE) --seeds $(SEEDS) --preset $(PRESET) --executor $(EXECUTOR) --workers $(WORKERS) --results $(RESULTS) $(ARGS)
+
+tune: $(STAMP) ## search TASK's hyperparameters with Optuna (TRIALS trials, WORKERS processes), then rerun the best
+	@[ -n "$(strip $(TASK))" ] || { echo "make tune: say which task, e.g. make tune TASK=digits_mlp TRIALS=30 WORKERS=2" >&2; exit 2; }
+	$(BIN)/bench tune $(TASK) --trials $(TRIALS) --workers $(WORKERS) --executor $(EXECUTOR) --results $(RESULTS) $(ARGS)
 
 report: $(STAMP) ## write leaderboards and the HTML page from results/
 	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
