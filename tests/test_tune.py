@@ -114,6 +114,24 @@ def test_trials_never_read_the_test_split(bench, results, monkeypatch):
     assert code == 0 and calls["classification"] == 1
 
 
+def test_generative_trials_select_on_validation_and_never_judge_on_test(bench, results, monkeypatch):
+    """GANs tune on val/fd of fixed latents, autoencoders on val/mse; the judged test-size evaluation never runs."""
+    import tasks.generative.runner as grun
+
+    judged = []
+    real = grun._judge_generator
+    monkeypatch.setattr(grun, "_judge_generator", lambda *a, **k: judged.append(1) or real(*a, **k))
+    for task, objective in (("digits_dcgan", "val/fd"), ("digits_vae", "val/mse")):
+        code, out, err = bench("tune", task, "--trials", "1", *SMOKE)
+        assert code == 0, err
+        for rec in trial_records(results, task):
+            assert rec["status"] == "ok" and objective in rec["metrics"], rec["metrics"]
+            assert not [m for m in rec["metrics"] if m.startswith(("test/", "gen/"))]
+    assert not judged
+    code, out, _ = bench("config", "digits_dcgan")
+    assert code == 0 and "minimize val/fd" in out and "space.beta1" in out
+
+
 @pytest.mark.slow  # ~60 s at load 6: the HTML report draws Optuna's importance plot (a random-forest fit)
 def test_the_report_shows_studies_beside_their_base_preset(bench, results):
     for task in ("digits_mlp", "sunspots_lstm"):

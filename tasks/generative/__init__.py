@@ -9,6 +9,7 @@ for the linear probe and the domain feature extractor (see features.py, judge.py
 """
 
 from suite.registry import REGISTRY, Family, ModelSpec
+from suite.tuning.space import register_space
 
 _HERE = "tasks.generative"
 
@@ -112,3 +113,7 @@ for name, families, desc in [
             requires=_IMAGE,
         )
     )
+
+# `bench tune`: tasks/generative/space.py
+register_space("generation", f"{_HERE}.space:GENERATION")
+register_space("autoencoding", f"{_HERE}.space:AUTOENCODING")
