@@ -54,3 +54,18 @@ def test_smoke_sweep_on_a_ray_cluster_both_record_paths(ray_address, tmp_path):
         assert rec["run_id"] == rdir.name and (rdir / "curves.parquet").stat().st_size > 0
     assert not list(res.glob(".ray-probe-*")), "the driver removes its probe file"
     assert not list(res.glob("*/.tmp-*"))
+
+
+def test_a_tuning_study_on_a_ray_cluster(ray_address, tmp_path):
+    """`bench tune --executor ray`: each trial is a Ray task on the cluster, writing into the shared study."""
+    res = tmp_path / "res"
+    out = run_bench(
+        *["tune", "digits_mlp", "--trials", "3", "--workers", "2", "--executor", "ray", "--address", ray_address],
+        *["--results", str(res), "--preset", "smoke", "--wandb", "disabled", "--final-seeds", "0", "--no-progress"],
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "saved as preset tuned:digits_mlp" in out.stdout
+    recs = [json.loads(p.read_text()) for p in (res / "digits_mlp").glob("*/result.json")]
+    trials = sorted(r["tuning"]["trial"] for r in recs if r.get("tuning") and r["tuning"]["trial"] >= 0)
+    assert trials == [0, 1, 2], trials
+    assert all(r["status"] == "ok" and "val/acc" in r["metrics"] and r["seed"] >= 100 for r in recs)
