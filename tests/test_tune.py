@@ -244,3 +244,37 @@ def test_kill_9_of_the_driver_then_the_same_command_resumes(results):
     S = optuna.trial.TrialState
     assert [t.state for t in trials] == [S.FAIL, S.COMPLETE, S.COMPLETE] and trials[0].user_attrs.get("interrupted")
     assert not list(results.glob("digits_mlp/.tmp-*")), "the killed trial's staging directory is cleaned"
+
+
+def _running_trial_pid(results: Path, name: str, timeout: float = 120) -> int:
+    """The process of a trial that has started: the pid it keeps as a trial attribute."""
+    import optuna
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            for t in study_of(results, name).trials:
+                if t.state == optuna.trial.TrialState.RUNNING and t.user_attrs.get("pid"):
+                    return int(t.user_attrs["pid"])
+        except Exception:  # the study does not exist yet
+            pass
+        time.sleep(0.2)
+    raise AssertionError("no trial started")
+
+
+@pytest.mark.slow  # ~60 s at load 2: three cold interpreters and four short trials
+def test_kill_9_of_one_of_two_workers_fails_its_trial_and_the_study_goes_on(results):
+    import optuna
+
+    env = {**os.environ, "BENCH_RESULTS": str(results)}
+    argv = [*BENCH, "tune", "digits_mlp", "--trials", "3", "--workers", "2", *SMOKE, "max_epochs=40"]
+    driver = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    victim = _running_trial_pid(results, "digits_mlp")
+    assert victim != driver.pid  # a worker's, not the driver's: with --workers 2 trials run in spawned processes
+    os.kill(victim, signal.SIGKILL)
+    out, err = driver.communicate(timeout=300)
+    assert driver.returncode == 0, err
+    S = optuna.trial.TrialState
+    states = [t.state for t in study_of(results, "digits_mlp").trials]
+    assert states.count(S.FAIL) == 1 and states.count(S.COMPLETE) == 3, states  # the lost trial is redone by a fresh worker
+    assert "saved as preset tuned:digits_mlp" in out
