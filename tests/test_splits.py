@@ -30,3 +30,26 @@ def test_digits_read_without_scikit_learn_match_load_digits():
     pixels, labels = digits_arrays()
     d = load_digits()
     assert np.array_equal(pixels, d.data) and np.array_equal(labels, d.target)
+
+
+def test_mnist1d_is_generated_once_then_read_from_the_cache(tmp_path):
+    """The cached arrays are the generated ones; a process that finds them never imports the mnist1d package;
+    a corrupt cache file is made again."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BENCH_DATA_CACHE": str(tmp_path)}
+    probe = (
+        "import sys, numpy as np\n"
+        "from tasks.classification.data import _mnist1d_arrays\n"
+        "a = _mnist1d_arrays()\n"
+        "print('mnist1d' in sys.modules, a[0].shape, a[0].dtype, float(a[0].sum()), int(a[3].sum()))\n"
+    )
+    run = lambda: subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout.split(" ", 1)  # noqa: E731
+    made, again = run(), run()
+    assert made[0] == "True" and again[0] == "False" and made[1] == again[1]  # generated, then read: the same arrays
+    (cached,) = tmp_path.glob("mnist1d-*.npz")
+    cached.write_bytes(cached.read_bytes()[:100])  # truncated
+    remade = run()
+    assert remade[0] == "True" and remade[1] == made[1]

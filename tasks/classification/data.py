@@ -7,8 +7,11 @@ package, never downloaded). The downloaded image datasets are in `vision.py`.
 from __future__ import annotations
 
 import functools
+import os
 import random
+import zipfile
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -61,7 +64,6 @@ def digits_arrays() -> tuple[np.ndarray, np.ndarray]:
     """
     import gzip
     import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.find_spec("sklearn")  # finds the package without running its __init__
     if spec is None or not spec.submodule_search_locations:
@@ -89,14 +91,45 @@ def digits() -> ClassificationData:
 MNIST1D_VAL = 400  # 10 % of the 4000 training signals; the published test split (last 1000) stays untouched
 
 
+MNIST1D_KEYS = ("x", "y", "x_test", "y_test")
+
+
+def data_cache() -> Path:
+    """Where generated datasets are kept between processes ($BENCH_DATA_CACHE, else ~/.cache/benchsuite/generated)."""
+    return Path(os.environ.get("BENCH_DATA_CACHE") or Path.home() / ".cache" / "benchsuite" / "generated")
+
+
 @functools.lru_cache(maxsize=1)
 def _mnist1d_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The paper's frozen dataset, regenerated: `make_dataset(get_dataset_args())`, 4000 train / 1000 test.
 
-    `make_dataset` only computes (numpy + scipy); `get_dataset` would try the network, so it is never used.
-    It reseeds Python's and numpy's global generators, so their state is saved and restored around it:
-    the run's own seeding must not depend on whether the data was built first.
+    Generating it costs 2.5 CPU-seconds (the package imports matplotlib and scipy), once per sweep worker,
+    so the arrays are kept in `data_cache()` under the package's version; a corrupt or partial file is
+    made again. `make_dataset` only computes; `get_dataset` would try the network, so it is never used.
     """
+    from importlib.metadata import version
+
+    path = data_cache() / f"mnist1d-{version('mnist1d')}.npz"
+    try:
+        with np.load(path) as f:
+            return tuple(f[k] for k in MNIST1D_KEYS)
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        pass
+    arrays = _make_mnist1d()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            np.savez(f, **dict(zip(MNIST1D_KEYS, arrays)))
+        os.replace(tmp, path)  # atomic: a concurrent worker reads the old file or the whole new one
+    except OSError:  # a read-only home: generate every time, as before
+        pass
+    return arrays
+
+
+def _make_mnist1d() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`make_dataset` reseeds Python's and numpy's global generators, so their state is saved and restored around it:
+    the run's own seeding must not depend on whether the data was built first."""
     from mnist1d.data import get_dataset_args, make_dataset
 
     py_state, np_state = random.getstate(), np.random.get_state()
