@@ -34,6 +34,13 @@ ROWS = [
     ("mnist1d_gru", "standard", "test acc", "91 % (MNIST-1D paper)"),
     ("digits_mlp", "standard", "test acc", "–"),
     ("digits_cnn", "standard", "test acc", "–"),
+    # Fashion-MNIST: the submitted figures in Zalando's README benchmark table (github.com/zalandoresearch/fashion-mnist)
+    ("fashion_mnist_logreg", "standard", "test acc", "–"),
+    ("fashion_mnist_mlp", "standard", "test acc", "90.0 % (MLP 256-128-64, Zalando's table)"),
+    ("fashion_mnist_lenet5", "standard", "test acc", "–"),
+    ("fashion_mnist_cnn", "standard", "test acc", "87.6-91.6 % (2 conv + pooling, Keras / TF >300 epochs, Zalando's table)"),
+    ("fashion_mnist_cnn_dropout", "standard", "test acc", "–"),
+    ("fashion_mnist_resnet", "standard", "test acc", "94.9 % (ResNet18 + augmentation, Zalando's table)"),
     ("cartpole_ppo", "standard", "final return", "500 (zoo, 1 seed)"),
     ("cartpole_dqn", "standard", "final return", "500 (zoo, 1 seed)"),
     ("cartpole_dqn", "stable", "final return", "–"),
