@@ -47,13 +47,23 @@ def test_every_shipped_record_names_a_clean_commit_in_history():
         assert found.returncode == 0, f"baseline commit {sha} is not in this repository's history"
 
 
+# Full-size 28x28 data costs minutes per seed on this CPU (5-10 for the CNNs, up to 15 for a GAN), so
+# Fashion-MNIST ships 3 seeds of each classifier and at least 1 of each generative model (issue 16).
+FEWER_SEEDS = {("fashion_mnist", "classification"): 3, ("fashion_mnist", "generation"): 1, ("fashion_mnist", "autoencoding"): 1}
+
+
 def test_stochastic_supervised_and_forecasting_tasks_ship_five_seeds():
     seeds: dict[tuple[str, str], set[int]] = {}
     for r in _shipped():
         if r["family"] != "rl" and r["status"] == "ok":
             seeds.setdefault((r["task"], r["preset"]), set()).add(r["seed"])
     reg = get_registry()
-    few = {k: len(v) for k, v in seeds.items() if len(v) < 5 and not reg.task(k[0]).deterministic}
+
+    def wanted(task_id: str) -> int:
+        task = reg.task(task_id)
+        return FEWER_SEEDS.get((task.problem.name, task.family), 5)
+
+    few = {k: len(v) for k, v in seeds.items() if len(v) < wanted(k[0]) and not reg.task(k[0]).deterministic}
     assert not few, f"fewer than 5 seeds shipped: {few}"
     replicated = {k: len(v) for k, v in seeds.items() if len(v) > 1 and reg.task(k[0]).deterministic}
     assert not replicated, f"deterministic models shipped as replicated seeds: {replicated}"
