@@ -18,6 +18,7 @@ hand in its `training_step`, every other family lets the loop do it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import math
 import sys
@@ -103,7 +104,7 @@ class StepModule(nn.Module):
     @property
     def device(self) -> torch.device:
         """Where the weights are; CPU for a module that holds none as tensors (int8-quantized layers pack theirs)."""
-        first = next(iter([*self.parameters(), *self.buffers()]), None)
+        first = next(itertools.chain(self.parameters(), self.buffers()), None)  # no list of every tensor per call
         return first.device if first is not None else torch.device("cpu")
 
     def optimizers(self) -> list:
