@@ -138,7 +138,12 @@ class EpochBar:
 
 
 class EpochMeans:
-    """Batch means weighted by batch size, summed on the device, read once: {key: epoch mean}."""
+    """Per-sample epoch means of a step's values, summed on the device, read once: {key: epoch mean}.
+
+    A floating value is the batch's mean (weighted by its size); an integer one is the batch's total, a
+    count such as the correct predictions. Summing counts skips a cast and a mean each step (a tenth of
+    the suite's per-step cost on digits_mlp), and is exact.
+    """
 
     def __init__(self) -> None:
         self.sums: dict[str, torch.Tensor] = {}
@@ -146,11 +151,16 @@ class EpochMeans:
 
     def add(self, values: dict[str, torch.Tensor], n: int) -> None:
         for k, v in values.items():
+            total = v.is_floating_point()
             if k in self.sums:
-                self.sums[k].add_(v.detach(), alpha=n)  # one kernel a key: this runs every step
+                if total:
+                    self.sums[k].add_(v.detach(), alpha=n)  # one kernel a key: this runs every step
+                else:
+                    self.sums[k].add_(v)
                 self.counts[k] += n
             else:
-                self.sums[k], self.counts[k] = v.detach().float() * n, n
+                self.sums[k] = v.detach().float() * n if total else v.detach().float()  # float32 counts are exact to 2**24
+                self.counts[k] = n
 
     def read(self, prefix: str) -> dict[str, float]:
         if not self.sums:

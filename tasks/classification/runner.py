@@ -24,6 +24,11 @@ from tasks.classification.augment import augment, pad_for
 from tasks.classification.data import ClassificationData
 
 
+def correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The batch's count of right predictions, an integer tensor: `EpochMeans` sums it into the epoch's accuracy."""
+    return torch.eq(logits.argmax(-1), y).sum()
+
+
 class Classifier(StepModule):
     """Wraps any `nn.Module` that maps inputs to class logits; optimizer, schedule and augmentation come from the config."""
 
@@ -43,12 +48,12 @@ class Classifier(StepModule):
             x = augment(x, self.augment_pad, self.hflip)
         logits = self.net(x)  # not self(x): a module call less per step
         self.samples_seen += len(y)
-        return {"loss": F.cross_entropy(logits, y), "acc": (logits.argmax(-1) == y).float().mean()}
+        return {"loss": F.cross_entropy(logits, y), "acc": correct(logits, y)}
 
     def validation_step(self, batch, _):
         x, y = batch
         logits = self(x)
-        return {"loss": F.cross_entropy(logits, y), "acc": (logits.argmax(-1) == y).float().mean()}
+        return {"loss": F.cross_entropy(logits, y), "acc": correct(logits, y)}
 
     def configure_optimizers(self):
         c = self.cfg

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tasks.classification.augment import augment
-from tasks.classification.runner import Classifier
+from tasks.classification.runner import Classifier, correct
 
 
 def kd_loss(student: torch.Tensor, teacher: torch.Tensor, y: torch.Tensor, temperature: float, alpha: float) -> torch.Tensor:
@@ -42,5 +42,5 @@ class Distiller(Classifier):
         return {
             "loss": kd_loss(logits, target, y, self.temperature, self.alpha),
             "ce": F.cross_entropy(logits, y).detach(),
-            "acc": (logits.argmax(-1) == y).float().mean(),
+            "acc": correct(logits, y),
         }
