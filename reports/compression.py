@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reports.leaderboard import pareto_mask
@@ -39,17 +40,15 @@ def points(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         return pd.DataFrame(), pd.DataFrame()
     entries = rows.groupby("model").agg(score=("score", "mean"), seeds=("seed", "nunique"), **{a: (col(a), "mean") for a, _ in AXES})
     parent_cols = {"score": col("parent_metric"), **{a: col(f"parent_{a}") for a, _ in AXES}}
-    # a parent is the same runs for every method applied to it: group on its measured values per seed
-    per_run = rows.assign(_key=rows[col("parent_metric")].round(6).astype(str) + "|" + rows[col("parent_size_bytes")].astype(str))
-    parents = []
-    for _, grp in per_run.groupby("_key"):
-        parents.append(
-            {"models": sorted(grp["model"].unique()), "seed": grp["seed"].iloc[0], **{k: grp[c].mean() for k, c in parent_cols.items()}}
-        )
-    frame = pd.DataFrame(parents)
-    # one point per parent: the runs of different seeds of the same parent share its list of methods
-    frame["label"] = frame["models"].map(lambda ms: _common_prefix(ms) or "parent")
-    frame = frame.groupby("label").agg(**{k: (k, "mean") for k in ("score", *dict(AXES))}).reset_index()
+    # A parent's point: its values as measured in the runs made from it (KD's is its teacher), mean over seeds.
+    # Records made before `parent_task` was kept are grouped by the parent's measured values instead.
+    rows = rows.assign(_parent=rows["parent_task"] if "parent_task" in rows else None)
+    known = rows["_parent"].notna()
+    rows.loc[~known, "_parent"] = rows.loc[~known, col("parent_size_bytes")].map(lambda b: f"{b:.0f} B")
+    per_seed = rows.groupby(["_parent", "seed"]).agg(**{k: (c, "mean") for k, c in parent_cols.items()}).reset_index()
+    frame = per_seed.groupby("_parent").agg(**{k: (k, "mean") for k in parent_cols}).reset_index()
+    problem = str(rows["problem"].iloc[0])
+    frame["label"] = frame["_parent"].map(lambda t: str(t).removeprefix(f"{problem}_"))
     return entries.reset_index(), frame
 
 
@@ -67,9 +66,21 @@ def problem_figure(problem: str, rows: pd.DataFrame, out: Path) -> Figure | None
         ax.scatter(entries[key], entries["score"], s=22, alpha=0.8, label="compressed (mean over seeds)")
         ax.scatter(parents[key], parents["score"], marker="*", s=140, color="black", label="parent")
         ax.plot(front[key], front["score"], "r-", linewidth=1, label="Pareto front")
-        for r in both.itertuples():
-            ax.annotate(str(r.model), (getattr(r, key), r.score), fontsize=6)
         ax.set_xscale("log")
+        # a label runs away from the nearer side edge, so the rightmost points' names are not cut off
+        xs = np.log(both[key].to_numpy(float))
+        middle = (np.nanmin(xs) + np.nanmax(xs)) / 2 if len(xs) else 0.0
+        for r, x in zip(both.itertuples(), xs):
+            right = x > middle
+            ax.annotate(
+                str(r.model),
+                (getattr(r, key), r.score),
+                fontsize=6,
+                xytext=(-3 if right else 3, 2),
+                textcoords="offset points",
+                ha="right" if right else "left",
+            )
+        ax.margins(x=0.08, y=0.08)
         ax.minorticks_off()
         ax.set_xlabel(label)
         ax.grid(alpha=0.3)
@@ -79,13 +90,3 @@ def problem_figure(problem: str, rows: pd.DataFrame, out: Path) -> Figure | None
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.13, top=0.9, wspace=0.05)
     caption = "each point: an entry's mean over its seeds; ★ its parent, measured in the same runs; red: no point both better and cheaper"
     return _save(fig, out, f"compression_{slug(problem)}", f"Compression on {problem}", caption, section="compression")
-
-
-def _common_prefix(names: list[str]) -> str:
-    parts = [n.split("_") for n in names]
-    common = []
-    for words in zip(*parts):
-        if len(set(words)) != 1:
-            break
-        common.append(words[0])
-    return "_".join(common)

@@ -91,6 +91,8 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     row["score"] = metrics.get(rank["primary_metric"]) if rec.get("status") == "ok" else None
     tuning = rec.get("tuning") or {}
     row.update(study=tuning.get("study"), trial=tuning.get("trial"))  # a `bench tune` trial: never on a leaderboard
+    parent = (rec.get("info") or {}).get("parent")
+    row["parent_task"] = parent.get("task") if isinstance(parent, dict) else None  # a run made from another's weights
     timing = rec.get("timing") or {}
     res = rec.get("resources") or {}
     ref = rank.get("reference") or {}

@@ -180,3 +180,17 @@ def test_compression_has_its_own_suite_and_stays_out_of_default():
     reg = get_registry()
     assert "digits_mlp_prune80" in reg.suite("compression")
     assert not [t for t in reg.suite("default") if "compression" in reg.task(t).families]
+
+
+def test_the_figure_marks_each_parent_by_its_task_and_kd_beside_its_teacher(smoke):
+    """One ★ per parent task, named by it, at the values its children measured (KD's parent is its teacher)."""
+    from reports.compression import points
+    from reports.records import load
+
+    runs = load(smoke[0])
+    rows = runs[(runs["family"] == "compression") & (runs["problem"] == "digits") & (runs["status"] == "ok")]
+    entries, parents = points(rows)
+    assert sorted(parents["label"]) == ["cnn", "mlp"]
+    teacher = smoke[1]["digits_mlp_kd"]["metrics"]["compress/parent_metric"]
+    assert parents.set_index("label").loc["cnn", "score"] == pytest.approx(teacher)
+    assert set(entries["model"]) == {"mlp_prune80", "cnn_prune90", "cnn_chprune50", "mlp_dynq", "cnn_staticq", "mlp_kd"}
