@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from suite import store
 from suite.config import resolve_config
@@ -48,6 +49,27 @@ def test_peak_memory_belongs_to_the_run_not_the_process():
     assert big.resources()["peak_rss_increase_mb"] > 150
     # the process high-water mark is still ≥ 200 MB; the second run's own peak is not
     assert small.resources()["peak_rss_increase_mb"] < 50
+
+
+def test_peak_memory_needs_no_sampling_thread_where_the_kernel_keeps_the_mark(monkeypatch):
+    """On Linux nothing runs beside training (the sampler took the GIL 50 times a second); elsewhere a thread samples."""
+    import threading
+
+    from suite import memory
+
+    if not memory.reset_high_water_mark():
+        pytest.skip("no resettable VmHWM here (not Linux)")
+    with RunMemory() as kernel:
+        assert not any(t.name == "bench-rss" for t in threading.enumerate())
+        np.ones(100 * 2**20 // 8).sum()
+    monkeypatch.setattr(memory, "reset_high_water_mark", lambda: False)
+    with RunMemory(interval=0.001) as sampled:
+        assert any(t.name == "bench-rss" for t in threading.enumerate())
+        block = np.ones(100 * 2**20 // 8)
+        block.sum()
+        threading.Event().wait(0.05)
+        del block
+    assert kernel.resources()["peak_rss_increase_mb"] > 80 and sampled.resources()["peak_rss_increase_mb"] > 80
 
 
 def test_deterministic_model_runs_once_per_config(tmp_path):
