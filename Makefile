@@ -15,7 +15,7 @@ SUITE  ?= default
 WORKERS ?= 1
 EXECUTOR ?= local
 RESULTS ?= results
-STAGES ?= supervised rl-quoted rl-suite
+STAGES ?= supervised rl-quoted rl-suite compression
 
 STAMP := $(VENV)/.installed
 # Set-up prints one line per step; pip's own output goes here, and its last lines are shown if a step fails.
@@ -66,7 +66,7 @@ tune: $(STAMP) ## search TASK's hyperparameters with Optuna (TRIALS trials, WORK
 report: $(STAMP) ## write leaderboards and the HTML page from results/
 	$(BIN)/bench report --results $(RESULTS) --format md,csv,html
 
-baselines: $(STAMP) ## regenerate reports/baseline/ from a clean commit (STAGES="supervised rl-quoted rl-suite"; hours)
+baselines: $(STAMP) ## regenerate reports/baseline/ from a clean commit (STAGES="supervised rl-quoted rl-suite compression"; hours)
 	STAGES="$(STAGES)" bash scripts/regenerate-baselines
 
 # Debian/Ubuntu ship Fashion-MNIST's original files (30 MB) in a package; the suite reads them where they lie.

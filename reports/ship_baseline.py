@@ -1,6 +1,6 @@
 """Copy run records into `reports/baseline/` so they ship with the suite as baseline results.
 
-    python -m reports.ship_baseline RESULTS_DIR [--dest reports/baseline] [--preset standard ...] [--replace]
+    python -m reports.ship_baseline RESULTS_DIR [--dest reports/baseline] [--preset standard ...] [--family F] [--replace]
 
 `scripts/regenerate-baselines` (`make baselines`) runs the sweeps and then this, with `--replace`:
 every task shipped from RESULTS_DIR has its old baseline records removed first, so a task's
@@ -24,8 +24,18 @@ from suite import store
 MAX_IMAGE_BYTES = 1_000_000  # a sample grid is ~50 kB; anything bigger is not a figure worth shipping
 
 
-def ship(src: Path, dest: Path, presets: tuple[str, ...] = ("standard",), replace: bool = False, require_clean: bool = False) -> int:
+def ship(
+    src: Path,
+    dest: Path,
+    presets: tuple[str, ...] = ("standard",),
+    replace: bool = False,
+    require_clean: bool = False,
+    families: tuple[str, ...] = (),
+) -> int:
+    """Copy `src`'s records of `presets` (and of `families`, when given) into `dest`; returns how many."""
     records = [r for r in read_records(src) if r.get("preset") in presets and r.get("status") != "failed"]
+    if families:  # e.g. only the compression runs of a sweep whose parents were trained on fewer seeds than shipped
+        records = [r for r in records if r.get("family") in families]
     dirty = sorted({r["run_id"] for r in records if not _clean_sha((r.get("env") or {}).get("git_sha"))})
     if require_clean and dirty:
         raise SystemExit(f"ship_baseline: {len(dirty)} record(s) were not made at a clean commit, e.g. {dirty[0]}; rerun them from one")
@@ -64,10 +74,11 @@ def main() -> None:
     ap.add_argument("results", type=Path)
     ap.add_argument("--dest", type=Path, default=BASELINE_DIR)
     ap.add_argument("--preset", action="append", help="presets to ship (repeatable); default standard")
+    ap.add_argument("--family", action="append", help="ship only the records of this family (repeatable); default all")
     ap.add_argument("--replace", action="store_true", help="remove the shipped tasks' old baseline records first")
     a = ap.parse_args()
     presets = tuple(a.preset or ["standard"])
-    n = ship(a.results, a.dest, presets, a.replace, require_clean=True)
+    n = ship(a.results, a.dest, presets, a.replace, require_clean=True, families=tuple(a.family or ()))
     print(f"shipped {n} records of preset(s) {', '.join(presets)} into {a.dest}/")
 
 
