@@ -29,3 +29,11 @@ def test_forecasting_readme_msft_table_matches_the_shipped_records():
     results = mod.readme_classic_block(mod.README.read_text())
     assert results == mod.classic_block(), "the results table is stale: run `python scripts/forecasting_table.py --write`"
     assert "no shipped record" not in in_readme + results
+
+
+def test_compression_readme_tables_match_the_shipped_records():
+    mod = _script("compression_table")
+    in_readme = mod.readme_block(mod.README.read_text())
+    assert in_readme is not None, "tasks/compression/README.md lost its compression-table markers"
+    assert in_readme == mod.block(), "the compression tables are stale: run `python scripts/compression_table.py --write`"
+    assert "No shipped compression records" not in in_readme
