@@ -41,14 +41,11 @@ def points(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     entries = rows.groupby("model").agg(score=("score", "mean"), seeds=("seed", "nunique"), **{a: (col(a), "mean") for a, _ in AXES})
     parent_cols = {"score": col("parent_metric"), **{a: col(f"parent_{a}") for a, _ in AXES}}
     # A parent's point: its values as measured in the runs made from it (KD's is its teacher), mean over seeds.
-    # Records made before `parent_task` was kept are grouped by the parent's measured values instead.
-    rows = rows.assign(_parent=rows["parent_task"] if "parent_task" in rows else None)
-    known = rows["_parent"].notna()
-    rows.loc[~known, "_parent"] = rows.loc[~known, col("parent_size_bytes")].map(lambda b: f"{b:.0f} B")
-    per_seed = rows.groupby(["_parent", "seed"]).agg(**{k: (c, "mean") for k, c in parent_cols.items()}).reset_index()
-    frame = per_seed.groupby("_parent").agg(**{k: (k, "mean") for k in parent_cols}).reset_index()
+    # Every compression record names its parent (info.parent, the `parent_task` column).
+    per_seed = rows.groupby(["parent_task", "seed"]).agg(**{k: (c, "mean") for k, c in parent_cols.items()}).reset_index()
+    frame = per_seed.groupby("parent_task").agg(**{k: (k, "mean") for k in parent_cols}).reset_index()
     problem = str(rows["problem"].iloc[0])
-    frame["label"] = frame["_parent"].map(lambda t: str(t).removeprefix(f"{problem}_"))
+    frame["label"] = frame["parent_task"].map(lambda t: str(t).removeprefix(f"{problem}_"))
     return entries.reset_index(), frame
 
 

@@ -15,7 +15,9 @@ package. Records are copied in the results layout (`<task>/<run_id>/`), which is
 from __future__ import annotations
 
 import argparse
+import difflib
 import shutil
+import sys
 from pathlib import Path
 
 from reports.records import BASELINE_DIR, read_records
@@ -35,6 +37,16 @@ def ship(
     """Copy `src`'s records of `presets` (and of `families`, when given) into `dest`; returns how many."""
     records = [r for r in read_records(src) if r.get("preset") in presets and r.get("status") != "failed"]
     if families:  # e.g. only the compression runs of a sweep whose parents were trained on fewer seeds than shipped
+        present = sorted({str(r.get("family")) for r in records})
+        for f in families:
+            if f not in present:
+                near = difflib.get_close_matches(f, present, n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                print(
+                    f"ship_baseline: no {', '.join(presets)} record of family '{f}' in {src}; its families: {', '.join(present) or 'none'}{hint}",
+                    file=sys.stderr,
+                )
+                raise SystemExit(2)
         records = [r for r in records if r.get("family") in families]
     dirty = sorted({r["run_id"] for r in records if not _clean_sha((r.get("env") or {}).get("git_sha"))})
     if require_clean and dirty:

@@ -67,7 +67,10 @@ def row(model: str, recs: list[dict]) -> str:
 def problem_table(problem: str, models: dict[str, list[dict]]) -> str:
     first = next(iter(models.values()))[0]
     parents = sorted({(r["info"]["parent"]["task"], r["seed"], r["info"]["parent"]["metric"]) for rs in models.values() for r in rs})
-    loads = [x for rs in models.values() for r in rs for x in r["info"]["latency"]["load_1m"]]
+    runs = [r for rs in models.values() for r in rs]
+    loads = [x for r in runs for x in r["info"]["latency"]["load_1m"]]
+    threads = "/".join(str(t) for t in sorted({r["info"]["latency"]["threads"] for r in runs}))
+    cores = "/".join(str(c) for c in sorted({r["env"].get("cpu_count") for r in runs}, key=str))
     lines = [f"**{problem}** ({first['primary_metric']}, {'higher' if first['higher_is_better'] else 'lower'} is better)", ""]
     lines += [HEAD.format(metric=first["primary_metric"]), "|" + "---|" * 11]
     lines += [row(m, models[m]) for m in sorted(models)]
@@ -83,7 +86,7 @@ def problem_table(problem: str, models: dict[str, list[dict]]) -> str:
             f"`mlp_kd`: Δ, size and speed-up are against its teacher; against the same student trained alone "
             f"({_mean_ci(alone)}) it gains {_mean_ci(gain)}."
         ]
-    lines += [f"Load average while timing: {min(loads):.1f}–{max(loads):.1f} (1 thread per timing, 2 cores)."]
+    lines += [f"Load average while timing: {min(loads):.1f}–{max(loads):.1f} ({threads} thread(s) per timing, {cores} cores)."]
     return "\n".join(lines)
 
 

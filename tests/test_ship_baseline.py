@@ -44,3 +44,14 @@ def test_a_family_filter_ships_compression_runs_without_replacing_their_parents(
     assert ship(src, dest, replace=True, require_clean=True, families=("compression",)) == 1
     assert len(list((dest / "digits_mlp").iterdir())) == 5
     assert (dest / "digits_mlp_dynq" / "digits_mlp_dynq__standard__new__s0").is_dir()
+
+
+def test_a_family_no_record_has_is_one_line_with_the_families_there(tmp_path, capsys):
+    src = tmp_path / "src"
+    _fake_run(src, "digits_mlp_dynq", "digits_mlp_dynq__standard__new__s0", "b" * 40, "compression")
+    with pytest.raises(SystemExit) as stop:
+        ship(src, tmp_path / "baseline", replace=True, families=("compresion",))
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "its families: compression" in err and "did you mean 'compression'?" in err
+    assert not (tmp_path / "baseline").exists()  # nothing removed or copied

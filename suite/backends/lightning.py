@@ -151,15 +151,15 @@ class EpochMeans:
 
     def add(self, values: dict[str, torch.Tensor], n: int) -> None:
         for k, v in values.items():
-            total = v.is_floating_point()
+            batch_mean = v.is_floating_point()  # else a count: the batch's total
             if k in self.sums:
-                if total:
+                if batch_mean:
                     self.sums[k].add_(v.detach(), alpha=n)  # one kernel a key: this runs every step
                 else:
                     self.sums[k].add_(v)
                 self.counts[k] += n
             else:
-                self.sums[k] = v.detach().float() * n if total else v.detach().float()  # float32 counts are exact to 2**24
+                self.sums[k] = v.detach().float() * n if batch_mean else v.detach().float()  # float32 counts are exact to 2**24
                 self.counts[k] = n
 
     def read(self, prefix: str) -> dict[str, float]:
