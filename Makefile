@@ -97,12 +97,12 @@ test-slow: $(STAMP) ## run only the slow tests
 	$(BIN)/python -m pytest -m slow -q
 
 lint: $(STAMP) ## ruff check and format check
-	$(BIN)/ruff check suite tasks reports tests benchmarks examples
-	$(BIN)/ruff format --check suite tasks reports tests benchmarks examples
+	$(BIN)/ruff check suite cli tasks reports tests benchmarks examples
+	$(BIN)/ruff format --check suite cli tasks reports tests benchmarks examples
 
 format: $(STAMP) ## ruff fix and format
-	$(BIN)/ruff check --fix suite tasks reports tests benchmarks examples
-	$(BIN)/ruff format suite tasks reports tests benchmarks examples
+	$(BIN)/ruff check --fix suite cli tasks reports tests benchmarks examples
+	$(BIN)/ruff format suite cli tasks reports tests benchmarks examples
 
 clean: ## remove results and caches (keeps .venv)
 	rm -rf results .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ from readme_blocks import cli, marked  # noqa: E402
 
 from reports.records import baseline_dir  # noqa: E402
 from suite import store  # noqa: E402
-from suite.commands.common import show_leaderboard  # noqa: E402
+from cli.commands.common import show_leaderboard  # noqa: E402
 from suite.executors.progress import describe  # noqa: E402
 
 README = ROOT / "README.md"

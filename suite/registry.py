@@ -30,6 +30,7 @@ NAME_RULE = "lower-case letters and digits in words joined by single underscores
 NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 BOARD_AGGS = ("mean", "median")
 BOARD_FORMATS = ("p", "share", "number")
+MODEL_KINDS = ("module", "trainer")
 SUITE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
 
 
@@ -76,6 +77,17 @@ class Family:
     # over an entry's seeds, "format": "p" | "share" | "number", "help": one legend sentence}.
     # Written into every record's ranking, so reports show them with no knowledge of the family.
     board_metrics: tuple[dict[str, str], ...] = ()
+    # The plug-in door (suite/contract.py). `contract`: "module:attr" of the typing.Protocol a model of
+    # kind "trainer" meets, its docstrings giving the shapes; `bench contract F` prints it. `adapter`:
+    # "module:attr" of `adapt(ctx, built) -> contract object`, the family's built-in trainer for the short
+    # form (kind "module": a torch module factory). `example`: "package:file.py", a minimal working plug-in
+    # file inside a package (never imported by the registry), printed with the contract and run by the tests. `probe`: "module:attr" of
+    # `probe(task, cfg) -> None`, raising UserError in one line when a plug-in breaks the contract on a
+    # probe batch; called before any run starts.
+    contract: Any = None
+    adapter: Any = None
+    example: Any = None
+    probe: Any = None
 
     def __post_init__(self) -> None:
         for col in self.board_metrics:
@@ -127,6 +139,13 @@ class ModelSpec:
     # The model ignores the seed (a closed-form or deterministic fit): one run per config is one exact
     # observation, so sweeps run it once and reports never show it as replicated.
     deterministic: bool = False
+    # "module": the family's short form (a torch module factory), trained by the family's built-in
+    # adapter; "trainer": the target builds an object that meets the family's contract itself.
+    kind: str = "module"
+
+    def __post_init__(self) -> None:
+        if self.kind not in MODEL_KINDS:
+            raise UserError(f"model {self.name!r}: bad kind {self.kind!r}; valid: {', '.join(MODEL_KINDS)}")
 
     def load(self) -> Any:
         return resolve(self.target)
@@ -348,6 +367,14 @@ class Registry:
         return list(seen.values())
 
 
+def example_path(target: str) -> Path:
+    """The file of a family's example plug-in, given as "package:file.py" (not imported: it registers a model)."""
+    from importlib.resources import files
+
+    package, _, name = target.partition(":")
+    return Path(str(files(package) / name))
+
+
 def _run_file(path: Path) -> None:
     """Run a plug-in file as module `benchsuite_plugin_<stem>`; one that raises leaves no half-run module behind."""
     name = f"benchsuite_plugin_{path.stem}"
@@ -386,11 +413,15 @@ def register_model(
     requires: dict[str, Any] | None = None,
     description: str = "",
     deterministic: bool = False,
+    kind: str = "module",
 ) -> Callable:
     """Decorator: register a model factory, e.g. `def my_cnn(input_shape, num_classes, width: int = 32)`.
 
-    The family decides what the factory receives (see `bench list --family F`); keyword arguments
-    with defaults become config keys settable as `width=64`. `deterministic=True` declares that the
+    The family decides what the factory receives (`bench contract F`); keyword arguments with
+    defaults become config keys settable as `width=64`. `kind="module"` (the default) is the short
+    form, a torch module the family's built-in trainer trains; `kind="trainer"` registers a class (or
+    factory) whose objects meet the family's contract with their own training loop. A trainer that
+    breaks the contract is refused before any run starts. `deterministic=True` declares that the
     model ignores the seed: it then runs once per config and ranks as one exact observation.
     """
 
@@ -406,6 +437,7 @@ def register_model(
                 presets=presets or {},
                 requires=requires or {},
                 deterministic=deterministic,
+                kind=kind,
                 source=src,
             )
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = [sys.executable, "-m", "suite.cli"]
+BENCH = [sys.executable, "-m", "cli.main"]
 SLOW_BY_NATURE = {"ray", "browser"}  # markers whose tests start a cluster or a browser
 
 
@@ -46,7 +46,7 @@ def results(tmp_path) -> Path:
 @pytest.fixture
 def bench(capsys):
     """Call the CLI in-process; returns (exit code, stdout, stderr)."""
-    from suite.cli import main
+    from cli.main import main
 
     def call(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))

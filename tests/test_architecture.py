@@ -1,6 +1,6 @@
 """The layout's rules (README, "Layout"), read from the code's own imports with `ast`: no import
-circles in suite/, tasks/, reports/; the engine and the reports never import a task; no command
-module imports another. Imports inside functions count as much as those at the top.
+circles in suite/, tasks/, reports/, cli/; the engine and the reports never import a task; the engine
+never imports the reports or the command line; no command module imports another. Imports inside functions count as much as those at the top.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from suite.cli import COMMANDS
+from cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("suite", "tasks", "reports")
+PACKAGES = ("suite", "tasks", "reports", "cli")
 
 
 def module_name(path: Path) -> str:
@@ -104,7 +104,7 @@ def test_the_walk_sees_imports_at_every_depth():
     """The rules below are only as good as the walk: it must see top-level, function-level and relative imports."""
     edges = graph()
     assert "suite.registry" in edges["suite.config"], "top-level import"
-    assert "suite.runner" in edges["suite.commands.common"], "import inside a function"
+    assert "suite.api" in edges["cli.commands.common"], "import inside a function"
     assert "tasks.classification" in edges["tasks"], "`from tasks import classification` names the subpackage"
     assert circles({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]
 
@@ -123,10 +123,23 @@ def test_engine_and_reports_never_import_a_task():
     assert not bad, "\n".join(bad)
 
 
-def test_no_command_module_imports_another():
-    """What the commands share lives in suite/commands/common.py, which is no command."""
+def test_engine_imports_neither_reports_nor_the_command_line():
+    """`suite` is the bottom of the house: `reports → suite` (the record schema) and `cli → all`, never back."""
     edges = graph()
-    commands = {f"suite.commands.{c}" for c in COMMANDS}
-    assert "suite.commands.common" not in commands
-    bad = [where(edges, a, b) for a in edges for b in edges[a] if a.startswith("suite.commands.") and b in commands]
+    bad = [where(edges, a, b) for a in edges for b in edges[a] if a.split(".")[0] == "suite" and b.split(".")[0] in ("reports", "cli")]
+    assert not bad, "\n".join(bad)
+
+
+def test_only_the_command_line_imports_the_command_line():
+    edges = graph()
+    bad = [where(edges, a, b) for a in edges for b in edges[a] if a.split(".")[0] != "cli" and b.split(".")[0] == "cli"]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_command_module_imports_another():
+    """What the commands share lives in cli/commands/common.py, which is no command."""
+    edges = graph()
+    commands = {f"cli.commands.{c}" for c in COMMANDS}
+    assert "cli.commands.common" not in commands
+    bad = [where(edges, a, b) for a in edges for b in edges[a] if a.startswith("cli.commands.") and b in commands]
     assert not bad, "\n".join(bad)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from test_report import write_suite
 
-from suite.cli import main as bench
+from cli.main import main as bench
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 

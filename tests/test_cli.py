@@ -79,7 +79,7 @@ def test_debug_shows_the_traceback():
 def test_help_and_list_do_not_import_heavy_libraries():
     code = (
         "import sys, contextlib, io\n"
-        "from suite.cli import main\n"
+        "from cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
         "    main(['list'])\n"
         "heavy = [m for m in ('torch', 'wandb', 'ray', 'pytorch_lightning', 'stable_baselines3', 'matplotlib') if m in sys.modules]\n"

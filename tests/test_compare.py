@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import synthetic
+from cli.main import main as bench
 from reports.compare import head_to_head
 from reports.records import load_with_baseline
-from suite.cli import main as bench
 
 DIGITS = {"random": 0.1, "reference": 1.0}
 PLUGIN = '''

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import synthetic
-from suite.commands.common import parse_seeds
+from cli.commands.common import parse_seeds
 from suite.errors import UserError
 from tests.conftest import ROOT
 

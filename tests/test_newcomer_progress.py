@@ -119,7 +119,7 @@ def test_sweep_eta_at_the_start_is_checked_against_the_finished_time(monkeypatch
 
 
 def test_sweep_closing_note_has_the_eta_check(monkeypatch, capsys):
-    from suite.commands.common import summarize
+    from cli.commands.common import summarize
     from suite.sweep import Outcome
 
     clock = _Clock()

@@ -15,10 +15,10 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from benchmarks import synthetic
+from cli.main import main as bench
 from reports.leaderboard import leaderboards
 from reports.records import load
 from reports.render import fit, fmt, print_terminal
-from suite.cli import main as bench
 
 CPU = {"cpu": "AMD EPYC 7B13 64-Core Processor", "cpu_count": 2}
 LOSS = {"random": 0.05, "reference": 0.0}

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from benchmarks import synthetic
+from cli.main import main as bench
 from reports.leaderboard import BoardKey, leaderboards, pareto_mask, suite_leaderboard
 from reports.records import load, load_with_baseline
-from suite.cli import main as bench
 
 DIGITS = {"random": 0.1, "reference": 1.0}
 LOSS = {"random": 2.0, "reference": 0.0}

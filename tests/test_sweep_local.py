@@ -58,7 +58,7 @@ FAST = ["--preset", "smoke", "--wandb", "disabled", "max_epochs=1"]
 def run_bench(*args: str, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "WANDB_MODE": "disabled"}
     env.pop("BENCH_RESULTS", None)
-    return subprocess.run([sys.executable, "-m", "suite.cli", *args], capture_output=True, text=True, env=env, timeout=240, **kw)
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, timeout=240, **kw)
 
 
 def records(results: Path) -> dict[str, dict]:
@@ -118,7 +118,7 @@ def _stop_after_next_record(args: list[str], res: Path, sig: signal.Signals) -> 
     """Start a sweep, wait until one more record is published, send `sig` to its process group."""
     before = len(list(res.glob("*/[!.]*/result.json")))
     env = {**os.environ, "WANDB_MODE": "disabled"}
-    cmd = [sys.executable, "-m", "suite.cli", *args]
+    cmd = [sys.executable, "-m", "cli.main", *args]
     # An ignored SIGINT is inherited across exec: if anything earlier in this pytest process ignored it (a
     # library's signal set-up), the driver would not see Ctrl-C at all. A terminal's shell starts it at default.
     driver = subprocess.Popen(

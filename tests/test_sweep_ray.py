@@ -28,7 +28,7 @@ def ray_address():
 def run_bench(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WANDB_MODE": "disabled"}
     env.pop("BENCH_RESULTS", None)
-    return subprocess.run([sys.executable, "-m", "suite.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_smoke_sweep_on_a_ray_cluster_both_record_paths(ray_address, tmp_path):

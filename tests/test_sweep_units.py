@@ -226,8 +226,8 @@ def test_unreachable_ray_address_fails_fast():
 
 
 def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
-    import suite.commands.run as run_cmd
-    from suite.cli import parser
+    import cli.commands.run as run_cmd
+    from cli.main import parser
 
     seen = {}
     monkeypatch.setattr(run_cmd, "run_parallel", lambda args, rerun=None: seen.update(args=args, rerun=rerun) or 0)
@@ -238,8 +238,8 @@ def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
 
 def test_threads_per_run_default_to_cores_over_workers_unless_given(monkeypatch):
     import suite.sweep
-    from suite.cli import parser
-    from suite.commands.common import make_executor
+    from cli.commands.common import make_executor
+    from cli.main import parser
 
     monkeypatch.setattr(suite.sweep, "cores", lambda: 8)
     todo = list(range(10))

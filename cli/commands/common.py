@@ -7,7 +7,6 @@ Not a command (it has no `add`): the command modules import it, and none imports
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from suite.errors import UserError
@@ -65,55 +64,42 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="also write every run's curves and metrics as TensorBoard scalars (or $BENCH_TENSORBOARD)",
     )
-    # `bench` moves every key=value word here, wherever it stands on the line (suite/cli.py).
+    # `bench` moves every key=value word here, wherever it stands on the line (cli/main.py).
     p.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="config overrides; `bench config TASK` lists the keys")
 
 
 def plan(args: argparse.Namespace):
-    """Resolve tasks and configs before any training, so bad input fails in a second."""
-    from suite.config import resolve_config
-    from suite.registry import get_registry
-    from suite.store import check_writable, results_dir
+    """Resolve tasks, configs and contracts before any training (suite/api.py), so bad input fails in a second."""
+    from suite import api
 
-    reg = get_registry(getattr(args, "plugin", []))
     if isinstance(args.seeds, str):
         args.seeds = parse_seeds(args.seeds)
-    if not args.tasks:
-        raise UserError("no task given; try `bench list`")
-    tasks = reg.expand(args.tasks)
-    results = results_dir(args.results)
-    configs = {t.id: resolve_config(t, args.preset, args.overrides, results=results) for t in tasks}
-    check_writable(results)
-    from suite import tensorboard
-
-    tensorboard.check(getattr(args, "tensorboard", None) or os.environ.get(tensorboard.ENV))
-    return tasks, configs, results
+    p = api.plan(
+        args.tasks,
+        seeds=args.seeds,
+        preset=args.preset,
+        overrides=args.overrides,
+        results=args.results,
+        plugins=getattr(args, "plugin", []),
+        tensorboard=getattr(args, "tensorboard", None),
+    )
+    return p.tasks, p.configs, p.results
 
 
 def run_inline(args: argparse.Namespace, tasks, configs, results) -> list[dict]:
     """Every task × seed one after the other in this process, a line per run as it finishes."""
-    from suite import store
+    from suite import api
     from suite.executors.progress import describe
-    from suite.runner import execute
 
-    store.clean_stale(results)
-    records = []
-    for task in tasks:
-        for seed in task.run_seeds(args.seeds):
-            rec = execute(
-                task,
-                configs[task.id],
-                preset=args.preset,
-                seed=seed,
-                results=results,
-                device=args.device,
-                wandb_mode=args.wandb,
-                force=args.force,
-                progress=args.progress,
-            )
-            print(describe(rec), flush=True)
-            records.append(rec)
-    return records
+    p = api.Plan(tasks, configs, args.seeds, args.preset, results)
+    return api.run(
+        p,
+        device=args.device,
+        wandb_mode=args.wandb,
+        force=args.force,
+        progress=args.progress,
+        on_record=lambda rec: print(describe(rec), flush=True),
+    )
 
 
 def run_parallel(args: argparse.Namespace, rerun: tuple[str, ...] | None = None) -> int:

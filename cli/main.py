@@ -1,4 +1,4 @@
-"""The `bench` command. Subcommands live in `suite/commands/<name>.py`, each with `add(sub)` and `main(args)`.
+"""The `bench` command. Subcommands live in `cli/commands/<name>.py`, each with `add(sub)` and `main(args)`.
 
 Heavy libraries (torch, wandb, ray) are imported inside the subcommands that need them, so
 `bench --help` and `bench list` answer at once.
@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["list", "run", "sweep", "tune", "report", "compare", "show", "config"]
+COMMANDS = ["list", "contract", "run", "sweep", "tune", "report", "compare", "show", "config"]
 
 EPILOG = """\
 examples:
@@ -50,9 +50,9 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            mod = importlib.import_module(f"suite.commands.{name}")
+            mod = importlib.import_module(f"cli.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"suite.commands.{name}":
+            if exc.name == f"cli.commands.{name}":
                 continue
             raise
         mod.add(sub, common())

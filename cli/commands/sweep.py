@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from suite.commands.common import add_run_options, run_parallel
+from cli.commands.common import add_run_options, run_parallel
 from suite.executors import EXECUTORS
 
 DESCRIPTION = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from suite.commands.common import add_run_options, exit_code, plan, run_inline, run_parallel, show_leaderboard
+from cli.commands.common import add_run_options, exit_code, plan, run_inline, run_parallel, show_leaderboard
 
 
 def add(sub, common) -> None:

@@ -33,7 +33,7 @@ examples:
 
 
 def add(sub, common) -> None:
-    from suite.commands.common import SEEDS_HELP
+    from cli.commands.common import SEEDS_HELP
     from suite.executors import EXECUTORS
 
     p = sub.add_parser(
@@ -77,8 +77,8 @@ def add(sub, common) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from cli.commands.common import parse_seeds
     from suite import store, tensorboard
-    from suite.commands.common import parse_seeds
     from suite.config import budget_of, parse_overrides, resolve_config
     from suite.errors import require
     from suite.registry import check_name, get_registry
@@ -205,7 +205,7 @@ def base_validation(job, task, base, space) -> float | None:
 
 def closing_runs(args, task, final: list[int], overrides: list[str], study: str, results) -> int:
     """The tuned preset and the base preset on fresh reporting seeds, as `bench sweep` runs them (cached when done)."""
-    from suite.commands.common import run_parallel
+    from cli.commands.common import run_parallel
 
     common = dict(
         tasks=[task.id],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from suite.commands.common import add_run_options, parse_seeds, plan, run_inline
+from cli.commands.common import add_run_options, parse_seeds, plan, run_inline
 from suite.errors import UserError
 
 
