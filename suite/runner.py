@@ -90,8 +90,10 @@ def execute(
 
     staging = store.stage(results, task.id, rid)
     try:
-        record = _run_in(staging, task, cfg, preset=preset, seed=seed, rid=rid, chash=chash, device=device, progress=progress, trial=trial)
-        store.publish(staging, final)
+        record, curves = _run_in(
+            staging, task, cfg, preset=preset, seed=seed, rid=rid, chash=chash, device=device, progress=progress, trial=trial
+        )
+        seal(results, task.id, rid, record, curves, staging=staging)
     except BaseException as exc:
         # Ctrl-C or a crash while writing: nothing half-written may stay behind.
         import shutil
@@ -100,9 +102,19 @@ def execute(
         if isinstance(exc, OSError) and exc.errno in store.DISK_FULL:
             raise store.storage_error(results, exc, f"writing the record of {task.id} seed {seed}") from None
         raise
+    return mirror(record, final, results, wandb_mode)
+
+
+def seal(results: Path, task_id: str, run_id: str, record: dict, curves=(), staging: Path | None = None) -> dict:
+    """The one sequence that writes a run record, for a finished run and a crashed one alike: into a
+    staging directory (the run's own, or a new one), then renamed into place, so no half record is seen."""
+    staging = staging or store.stage(results, task_id, run_id)
+    write_record(staging, record, curves)
+    final = store.run_path(results, task_id, run_id)
+    store.publish(staging, final)
     record["cached"] = False
     record["_dir"] = str(final)
-    return mirror(record, final, results, wandb_mode)
+    return record
 
 
 def _run_in(
@@ -117,7 +129,7 @@ def _run_in(
     device: str,
     progress: bool,
     trial: Trial | None = None,
-) -> dict:
+) -> tuple[dict, list]:
     family = REGISTRY.family(task.family)
     started_at = now()
     load_start = _load()
@@ -173,8 +185,7 @@ def _run_in(
     )
     # Times mean little without the machine's load: several runs sharing 2 cores each train slower.
     record["env"] = {**record["env"], "load_1m": [load_start, _load()]}
-    write_record(staging, record, ctx.curves)
-    return record
+    return record, ctx.curves
 
 
 def _tuning(ctx: RunContext) -> dict[str, Any] | None:

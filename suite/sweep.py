@@ -247,10 +247,10 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
     every later sweep (`--retry-failed` retries it on purpose).
     """
     from suite.config import resolve_config
-    from suite.record import build_record, write_record
+    from suite.record import build_record
     from suite.registry import REGISTRY
+    from suite.runner import seal
 
-    results = Path(spec.results)
     task = REGISTRY.task(spec.task)
     cfg = resolve_config(task, spec.preset, list(spec.overrides), results=spec.results)
     record = build_record(
@@ -266,13 +266,7 @@ def record_crash(spec: RunSpec, error: str, wall_s: float) -> dict[str, Any]:
         info={"crashed": True},
         device=spec.device,
     )
-    staging = store.stage(results, task.id, spec.run_id)
-    write_record(staging, record)
-    final = store.run_path(results, task.id, spec.run_id)
-    store.publish(staging, final)
-    record["cached"] = False
-    record["_dir"] = str(final)
-    return record
+    return seal(Path(spec.results), task.id, spec.run_id, record)
 
 
 @dataclass
