@@ -68,14 +68,15 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="config overrides; `bench config TASK` lists the keys")
 
 
-def plan(args: argparse.Namespace):
-    """Resolve tasks, configs and contracts before any training (suite/api.py), so bad input fails in a second."""
+def plan(args: argparse.Namespace, tasks: list[str] | None = None):
+    """The typed plan (suite/api.py) of the command line's words: tasks, configs and contracts resolved
+    before any training, so bad input fails in a second."""
     from suite import api
 
     if isinstance(args.seeds, str):
         args.seeds = parse_seeds(args.seeds)
-    p = api.plan(
-        args.tasks,
+    return api.plan(
+        args.tasks if tasks is None else tasks,
         seeds=args.seeds,
         preset=args.preset,
         overrides=args.overrides,
@@ -83,17 +84,15 @@ def plan(args: argparse.Namespace):
         plugins=getattr(args, "plugin", []),
         tensorboard=getattr(args, "tensorboard", None),
     )
-    return p.tasks, p.configs, p.results
 
 
-def run_inline(args: argparse.Namespace, tasks, configs, results) -> list[dict]:
-    """Every task × seed one after the other in this process, a line per run as it finishes."""
+def run_inline(args: argparse.Namespace, plan) -> list[dict]:
+    """Every task × seed of `plan` one after the other in this process, a line per run as it finishes."""
     from suite import api
     from suite.executors.progress import describe
 
-    p = api.Plan(tasks, configs, args.seeds, args.preset, results)
     return api.run(
-        p,
+        plan,
         device=args.device,
         wandb_mode=args.wandb,
         force=args.force,
@@ -109,7 +108,8 @@ def run_parallel(args: argparse.Namespace, rerun: tuple[str, ...] | None = None)
     from suite.sweep import drive, expand, longest_first, past_durations
 
     check_parallel_options(args)
-    tasks, configs, results = plan(args)
+    p = plan(args)
+    tasks, configs, results = p.tasks, p.configs, p.results
     store.clean_stale(results)
     specs = expand(
         tasks,

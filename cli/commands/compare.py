@@ -74,12 +74,12 @@ def main(args: argparse.Namespace) -> int:
         if name not in reg.models:
             raise did_you_mean(name, reg.models, "model")
 
-    run_args = argparse.Namespace(**{**vars(args), "tasks": [t.id for t in tasks]})
-    tasks, configs, results = plan(run_args)
-    hashes = {t.id: config_hash(t.id, args.preset, configs[t.id]) for t in tasks}
+    p = plan(args, [t.id for t in tasks])
+    tasks, results = p.tasks, p.results
+    hashes = {t.id: config_hash(t.id, args.preset, p.configs[t.id]) for t in tasks}
     failed = 0
     if args.run:
-        failed = sum(rec["status"] == "failed" for rec in run_inline(args, tasks, configs, results))
+        failed = sum(rec["status"] == "failed" for rec in run_inline(args, p))
 
     runs = load_with_baseline(results, use_baseline=args.baseline)
     if runs.empty:

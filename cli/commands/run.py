@@ -26,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
         # The same runs as a local `bench sweep`, except that failed runs are redone, as inline.
         args.executor, args.retry_failed, args.address = "local", False, None
         return run_parallel(args, rerun=("failed",))
-    tasks, configs, results = plan(args)
-    records = run_inline(args, tasks, configs, results)
-    show_leaderboard(results, {t.problem.name for t in tasks}, args.preset)
+    p = plan(args)
+    records = run_inline(args, p)
+    show_leaderboard(p.results, {t.problem.name for t in p.tasks}, args.preset)
     return exit_code(records)
