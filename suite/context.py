@@ -64,6 +64,10 @@ class RunContext:
     started: float = field(default_factory=time.perf_counter)
     on_first_step: Callable[[float], None] | None = None  # called once, at the first curve point past step 0 (suite/eta.py)
     trial: Trial | None = None  # set when the run is a trial of `bench tune`
+    # phases open now: a phase opened inside itself (a family's harness around a trainer that times its
+    # own training, e.g. plain.fit around a Lightning fit) is timed once, by the outer one
+    open_phases: set[str] = field(default_factory=set, init=False, repr=False)
+    open_phases: set[str] = field(default_factory=set, repr=False)  # phases being timed now (see `phase`)
 
     def log(self, metric: str, value: float, step: float) -> None:
         """Add a point to a curve (e.g. `val/acc` at epoch 3, `eval/mean_return` at 10_000 env steps)."""
@@ -79,13 +83,19 @@ class RunContext:
         """Time a phase; `with ctx.phase("train"):` adds to timing["train_s"]."""
         if name == "eval" and self.trial is not None and self.trial.skip_test:
             raise TestSkipped(name)
+        if name in self.open_phases:
+            # nested in itself (a family times a plug-in's whole `fit`, whose own loop times its epochs): the outer counts, once
+            yield
+            return
         t0 = time.perf_counter()
         if name == "train":
             # set-up ends where training first starts: imports, data and model build are behind us
             self.timing.setdefault("setup_s", t0 - self.started)
+        self.open_phases.add(name)
         try:
             yield
         finally:
+            self.open_phases.discard(name)
             key = f"{name}_s"
             self.timing[key] = self.timing.get(key, 0.0) + time.perf_counter() - t0
 
