@@ -86,6 +86,10 @@ class Family:
     # probe batch; called before any run starts.
     contract: Any = None
     adapter: Any = None
+    # Intra-op threads of a run unless --threads (BENCH_THREADS) says otherwise; a problem may raise it
+    # with traits["threads"]. One by default: small networks gain nothing from a second thread and lose
+    # threefold when it must fight another process for a core (benchmarks/threads.py measures it).
+    threads: int = 1
     example: Any = None
     probe: Any = None
 

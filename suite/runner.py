@@ -52,13 +52,33 @@ def resolve_device(device: str) -> str:
         return "cpu"
 
 
-def set_threads() -> None:
-    """Workers of a sweep share the machine: BENCH_THREADS caps torch's intra-op threads."""
-    n = os.environ.get("BENCH_THREADS")
-    if n:
-        import torch
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
-        torch.set_num_threads(int(n))
+
+def threads_for(task: Task) -> int:
+    """The run's intra-op threads, chosen on purpose: --threads (BENCH_THREADS), else the problem's
+    traits["threads"], else the family's measured default; never more than a sweep worker's share of the
+    cores (BENCH_THREADS_MAX) or the machine's cores."""
+    asked = os.environ.get("BENCH_THREADS")
+    n = int(asked) if asked else int(task.problem.traits.get("threads") or REGISTRY.family(task.family).threads)
+    cap = int(os.environ.get("BENCH_THREADS_MAX") or os.cpu_count() or 1)  # a sweep's share of the cores
+    return max(1, min(n, cap, os.cpu_count() or 1))
+
+
+def place_threads(n: int) -> None:
+    """`n` threads for torch and the BLAS libraries: set now where they are loaded, and in the environment
+    for those imported later in this process (OpenMP sizes its pool once, when it loads)."""
+    import sys
+
+    for var in THREAD_VARS:
+        os.environ[var] = str(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=n)  # numpy's OpenBLAS, already loaded, for the statistical models
 
 
 def execute(
@@ -140,9 +160,11 @@ def _run_in(
     )
     ctx.on_first_step = eta.announcer(ctx)
     status, error, tb = "ok", None, None
+    threads = None
     with RunMemory(dev) as mem:
         try:
-            set_threads()
+            threads = threads_for(task)
+            place_threads(threads)
             seed_everything(seed)
             try:
                 resolve(family.runner)(ctx)
@@ -175,7 +197,12 @@ def _run_in(
         traceback=tb,
         metrics=ctx.metrics,
         timing=_timing(ctx, time.perf_counter() - t0),
-        resources={**ctx.resources, **mem.resources(), "process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+        resources={
+            **ctx.resources,
+            **mem.resources(),
+            "threads": threads,
+            "process_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        },
         artifacts=ctx.artifacts,
         warnings=ctx.warnings,
         info=ctx.info,

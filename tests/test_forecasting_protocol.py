@@ -8,6 +8,7 @@ forecast from an origin o must be finite and identical whether y[o:] is real or 
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,8 @@ import pytest
 from suite.config import resolve_config
 from suite.context import RunContext
 from suite.registry import get_registry
-from suite.runner import set_threads
-from tasks.forecasting import DEEP, SEASONAL_NAIVE_MASE, baselines, data, metrics, protocol, runner
+from suite.runner import place_threads
+from tasks.forecasting import SEASONAL_NAIVE_MASE, baselines, data, metrics, protocol, runner
 
 MODELS = sorted(m.name for m in get_registry().all_models() if "forecasting" in m.families)
 
@@ -60,14 +61,16 @@ def test_no_model_sees_a_value_after_its_forecast_origin(model, tmp_path):
     clean = data.synthetic()
     poisoned = copy.copy(clean)
     poisoned.y = clean.y.copy()
-    # baselines fit on the training span: poison from there; deep models validate on the next span
-    cut = clean.val_end if model in DEEP else clean.train_end
-    poisoned.y[cut:] = np.nan
     ctx = _ctx(model, tmp_path)
-    set_threads()  # BENCH_THREADS=1 from conftest, as the runner would
+    # trainers fit on the training span: poison from there; a torch module's trainer validates on the next span
+    cut = clean.val_end if ctx.task.model.kind == "module" else clean.train_end
+    poisoned.y[cut:] = np.nan
+    # the problem itself returns the poisoned series: the deep trainer reads its validation span from it
+    ctx.task = dataclasses.replace(ctx.task, problem=dataclasses.replace(ctx.task.problem, target=lambda: poisoned))
+    place_threads(1)  # as the runner would, with BENCH_THREADS=1 from conftest
     scale = metrics.mase_scale(clean.y[: clean.train_end], clean.season)
     predictor = runner.fit_predictor(ctx, poisoned, scale)  # raises Diverged if a NaN got in
-    if ctx.info["kind"] == "deep":
+    if ctx.info["kind"] == "module":
         fitted = protocol.Scaler.fit(clean.y[: clean.train_end])
         assert ctx.info["scaler"] == {"mean": fitted.mean, "std": fitted.std}  # scaler: training span only
     for o in protocol.backtest_origins(clean)[::20]:

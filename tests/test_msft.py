@@ -18,7 +18,7 @@ from suite.config import resolve_config
 from suite.context import RunContext
 from suite.errors import UserError
 from suite.registry import get_registry
-from suite.runner import execute, set_threads
+from suite.runner import execute, place_threads
 from tasks.forecasting import NAIVE_MASE, baselines, data, metrics, protocol, runner
 
 
@@ -103,7 +103,7 @@ def test_smoke_deep_model_picks_its_epoch_by_val_mase_in_price_terms(tmp_path):
     ctx = RunContext(
         task=task, config=resolve_config(task, "smoke"), seed=0, preset="smoke", device="cpu", run_dir=tmp_path, progress=False
     )
-    set_threads()
+    place_threads(1)
     s = data.msft()
     scale = metrics.mase_scale(s.scored(s.y[: s.train_end]), s.mase_m)
     predictor = runner.fit_predictor(ctx, s, scale)

@@ -236,13 +236,23 @@ def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
     assert seen["rerun"] == ("failed",) and seen["args"].executor == "local" and seen["args"].workers == 2
 
 
-def test_threads_per_run_default_to_cores_over_workers_unless_given(monkeypatch):
+def test_threads_per_run_default_to_the_family_capped_at_cores_over_workers_unless_given(monkeypatch):
     import suite.sweep
     from cli.commands.common import make_executor
     from cli.main import parser
+    from suite.registry import get_registry
+    from suite.runner import threads_for
 
     monkeypatch.setattr(suite.sweep, "cores", lambda: 8)
     todo = list(range(10))
-    for argv, threads in [(["--workers", "2"], 4), (["--workers", "2", "--threads", "1"], 1), (["--workers", "16"], 1)]:
+    for argv, threads, cap in [(["--workers", "2"], None, 4), (["--workers", "2", "--threads", "1"], 1, 4), (["--workers", "16"], None, 1)]:
         args = parser().parse_args(["sweep", "digits_mlp", *argv])
-        assert make_executor(args, None, todo).threads == threads, argv
+        ex = make_executor(args, None, todo)
+        assert (ex.threads, ex.cap) == (threads, cap), argv
+    task = get_registry().task("cartpole_dqn")
+    monkeypatch.delenv("BENCH_THREADS")
+    monkeypatch.setattr(get_registry().family("rl"), "threads", 4)
+    monkeypatch.setenv("BENCH_THREADS_MAX", "2")
+    assert threads_for(task) == min(2, __import__("os").cpu_count())  # the family's default, capped by the worker's share
+    monkeypatch.setenv("BENCH_THREADS", "1")
+    assert threads_for(task) == 1  # --threads wins

@@ -7,6 +7,7 @@ Not a command (it has no `add`): the command modules import it, and none imports
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from suite.errors import UserError
@@ -56,6 +57,12 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         help="default: $WANDB_MODE, else online if logged in, else offline",
     )
     p.add_argument("--device", default="auto", help="auto (GPU when present), cpu or cuda")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="intra-op threads per run; default: the family's measured default (1 for the small networks), at most cores ÷ workers",
+    )
     p.add_argument("--force", action="store_true", help="rerun even when a record with this config and seed exists")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars")
     p.add_argument(
@@ -75,6 +82,10 @@ def plan(args: argparse.Namespace, tasks: list[str] | None = None):
 
     if isinstance(args.seeds, str):
         args.seeds = parse_seeds(args.seeds)
+    if args.threads is not None:
+        if args.threads < 1:
+            raise UserError(f"bad --threads {args.threads}: give at least 1")
+        os.environ["BENCH_THREADS"] = str(args.threads)  # read by the runner (suite/runner.py:threads_for)
     return api.plan(
         args.tasks if tasks is None else tasks,
         seeds=args.seeds,
@@ -163,8 +174,7 @@ def make_executor(args: argparse.Namespace, results, todo: list):
     from suite.sweep import cores
 
     workers = min(args.workers or cores(), len(todo))  # never start idle processes
-    threads = getattr(args, "threads", None) or max(1, cores() // (args.workers or cores()))
-    return LocalExecutor(workers=workers, threads=threads)
+    return LocalExecutor(workers=workers, threads=getattr(args, "threads", None))
 
 
 def timing_sources(results) -> list:

@@ -46,12 +46,6 @@ def add_parallel_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="runs at once; default: one per CPU core (local) or cluster CPUs / --cpus-per-run (ray)",
     )
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="torch threads per run (local executor); default cores ÷ workers, which assumes nothing else is running",
-    )
     p.add_argument("--retry-failed", action="store_true", help="also rerun runs recorded as failed or diverged")
     ray = p.add_argument_group("ray executor")
     ray.add_argument("--address", default=None, help="Ray cluster: auto (default, or $RAY_ADDRESS), HOST:PORT or ray://HOST:10001")

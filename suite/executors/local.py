@@ -6,7 +6,9 @@ Why this shape:
 - one pipe per worker: the driver always knows which run each worker holds, so the display's "running"
   is exact, and a worker that dies (segfault, OOM killer, kill -9) shows as EOF on its pipe; the run is
   then recorded as failed and a fresh worker takes the next run.
-- BENCH_THREADS = cores // workers: K workers × T threads never oversubscribe the machine.
+- threads: each run takes its family's measured default (suite/runner.py:threads_for), capped by
+  BENCH_THREADS_MAX = cores // workers so K workers × T threads never oversubscribe the machine;
+  --threads sets BENCH_THREADS for every run instead.
 - workers ignore SIGINT: Ctrl-C reaches the whole process group, and the driver alone decides to stop;
   it then sends SIGTERM, which a worker turns into KeyboardInterrupt so the runner removes its staging dir.
 - workers die with the driver (Linux PR_SET_PDEATHSIG): a SIGKILLed driver leaves no orphan training on.
@@ -45,13 +47,15 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def worker_main(conn: Connection, threads: int, parent: int) -> None:
+def worker_main(conn: Connection, threads: int | None, parent: int, cap: int = 1) -> None:
     """Loop: receive a RunSpec, run it, send back ("record", rec) or ("error", message)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupt)
-    for var in THREAD_VARS:  # before torch is imported, so OpenMP sizes its pool once
-        os.environ[var] = str(threads)
+    os.environ["BENCH_THREADS_MAX"] = str(cap)
+    if threads:
+        for var in THREAD_VARS:  # before torch is imported, so OpenMP sizes its pool once
+            os.environ[var] = str(threads)
     from suite.sweep import run_spec
 
     while True:
@@ -84,14 +88,15 @@ class _Worker:
 class LocalExecutor:
     def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
         self.slots = max(1, workers or cores())
-        # torch threads per worker; at least 1 even with more workers than cores
-        self.threads = threads or max(1, cores() // self.slots)
+        # threads per run: None leaves each run its family's default, capped at cores ÷ workers (at least 1)
+        self.threads = threads
+        self.cap = max(1, cores() // self.slots)
         self._pool: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
         ctx = mp.get_context("spawn")
         ours, theirs = ctx.Pipe()
-        proc = ctx.Process(target=worker_main, args=(theirs, self.threads, os.getpid()), daemon=True, name="bench-worker")
+        proc = ctx.Process(target=worker_main, args=(theirs, self.threads, os.getpid(), self.cap), daemon=True, name="bench-worker")
         proc.start()
         theirs.close()
         worker = _Worker(proc, ours)
