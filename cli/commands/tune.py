@@ -65,7 +65,12 @@ def add(sub, common) -> None:
         "--tensorboard", default=None, metavar="DIR", help="also write TensorBoard scalars and HParams here (or $BENCH_TENSORBOARD)"
     )
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    p.add_argument("--threads", type=int, default=None, help="torch threads per trial; default cores ÷ workers")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="intra-op threads per trial; default the family's (1 for small networks), at most cores ÷ workers",
+    )
     p.add_argument("--no-progress", dest="progress", action="store_false", help="hide progress bars of the closing runs")
     ray = p.add_argument_group("ray executor")
     ray.add_argument("--address", default=None, help="Ray cluster: auto, HOST:PORT or ray://HOST:10001")
@@ -124,7 +129,8 @@ def main(args: argparse.Namespace) -> int:
         device=args.device,
         wandb_mode=args.wandb,
         plugins=tuple(getattr(args, "plugin", [])),
-        threads=args.threads or max(1, cores() // args.workers),
+        # the family's measured default, at most this worker's share of the cores (suite/runner.py:threads_for)
+        threads=args.threads or max(1, min(reg.family(task.family).threads, cores() // args.workers)),
     )
     budget = budget_of(base)
     study = drive.create(job, space.direction, space.objective, budget and budget[1])
