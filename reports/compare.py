@@ -108,7 +108,7 @@ def print_head_to_head(h: HeadToHead, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from reports.render import fmt, interval, mean_cell, train_seconds
+    from reports.render import TIE_MARKS, fmt, interval, mean_cell, train_seconds
 
     console = console or Console()
     if not h.per_problem:
@@ -120,7 +120,7 @@ def print_head_to_head(h: HeadToHead, console=None) -> None:
             tab.add_column(col, justify="left" if col in ("model", "measured on", "source") else "right")
         for r in t.to_dict("records"):
             p = "–" if r["p_improve"] != r["p_improve"] else interval(r, "p_improve", "p_low", "p_high")
-            tie = {"leader": "★", "tied": "≈", "?": "?"}.get(r["tied"], "")
+            tie = TIE_MARKS.get(r["tied"], "")
             style = "bold" if r["model"] == h.model else None
             tab.add_row(
                 r["model"], str(r["seeds"]), mean_cell(r), r["rank"], tie, p, train_seconds(r), r["hardware"], r["source"], style=style

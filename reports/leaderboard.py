@@ -2,9 +2,10 @@
 
 Per entry: the mean over seeds with a Student-t 95 % interval. The leader is the best entry with at
 least two seeds or an exact (deterministic) value; every other such entry is tested against it
-(Welch's t-test, or a one-sample t-test against an exact leader) and marked `tied` when the
-difference is not significant at α = 0.05, because 3-5 seeds rarely separate close models and a
-bare rank would claim they do. A one-seed entry has no variance to test with and is marked `?`.
+(Welch's t-test, or a one-sample t-test against an exact leader, adjusted for all the board's pairs
+with Games-Howell) and marked `tied` when the difference is not significant at α = 0.05 family-wise,
+because 3-5 seeds rarely separate close models and a bare rank would claim they do. A one-seed entry
+has no variance to test with and is marked `?`; two entries that do not vary are not tested at all.
 Efficiency columns (training time, throughput, parameters, the run's own peak memory) come with the
 hardware they were measured on, since shipped baseline records and the user's own runs may come
 from different machines.
@@ -109,35 +110,46 @@ def pareto_mask(quality: np.ndarray, cost: np.ndarray, higher_is_better: bool = 
     return front
 
 
-TEST_COLUMNS = ("p_value", "diff", "diff_low", "diff_high", "seeds_needed")
+TEST_COLUMNS = ("p_value", "p_unadjusted", "diff", "diff_low", "diff_high", "seeds_needed")
 
 
 def mark_ties(table: pd.DataFrame, samples: dict[str, np.ndarray]) -> pd.DataFrame:
     """Add `tied` and the test of each entry against the leader to a board sorted best first.
 
-    `samples[model]` holds the entry's ok scores (shape (n,)). `tied`: 'leader' for the best entry
-    with ≥ 2 seeds or an exact value; 'tied' where the test of its difference from the leader has
-    p ≥ α; '?' for a one-seed entry (no variance, so no test: never leader or tied); '' otherwise
-    and where every run failed. Columns `diff` (entry − leader) with its 95 % interval `diff_low`,
-    `diff_high`, `p_value`, and `seeds_needed` per side for 80 % power at the measured variance.
+    `samples[model]` holds the entry's ok scores (shape (n,)). The leader is the best entry with ≥ 2
+    seeds or an exact value; the k such entries are compared as all pairs at once (Games-Howell:
+    Welch's standard error and degrees of freedom, the studentized range of k means), so that on a
+    board of equal entries some entry is falsely separated from the leader on ≤ 5 % of boards, not on
+    the 45 % that unadjusted tests against the maximum of 13 means give (`benchmarks/board_error.py`).
+    `tied`: 'leader'; 'tied' where the adjusted p ≥ α; 'untested' where neither side varies (two exact
+    values, or seeds with no spread): the difference is shown as measured, with no p-value and never
+    as separated; '?' for a one-seed entry (no variance, so no test: never leader or tied); '' where
+    separated and where every run failed. Columns `diff` (entry − leader) with its simultaneous 95 %
+    interval `diff_low`, `diff_high`, `p_value` (adjusted), `p_unadjusted` (the pair's own t-test),
+    and `seeds_needed` per side for 80 % power at the level one pair needs on a board of k entries.
+    `table.attrs["compared"]` is k.
     """
     table = table.copy()
     eligible = (table["mean"].notna() & ((table["seeds"] >= 2) | table["exact"])).to_numpy()
+    k = int(eligible.sum())
     cols = {c: np.full(len(table), np.nan) for c in TEST_COLUMNS}
     marks = ["" if m != m else "?" for m in table["mean"]]
     if eligible.any():
         lead = int(np.flatnonzero(eligible)[0])
         marks[lead] = "leader"
         lx, lexact = samples[table["model"].iloc[lead]], bool(table["exact"].iloc[lead])
+        level = stats.comparison_alpha(k)
         for i in np.flatnonzero(eligible)[1:]:
             x, exact = samples[table["model"].iloc[i]], bool(table["exact"].iloc[i])
-            t = stats.difference_test(x, lx, exact, lexact)
-            cols["p_value"][i], cols["diff"][i], cols["diff_low"][i], cols["diff_high"][i] = t["p"], t["diff"], t["low"], t["high"]
-            cols["seeds_needed"][i] = stats.seeds_needed(x, lx, exact, lexact)
-            marks[i] = "tied" if t["p"] >= stats.ALPHA else ""
+            t = stats.difference_test(x, lx, exact, lexact, entries=k)
+            cols["p_value"][i], cols["p_unadjusted"][i] = t["p"], t["p_unadjusted"]
+            cols["diff"][i], cols["diff_low"][i], cols["diff_high"][i] = t["diff"], t["low"], t["high"]
+            cols["seeds_needed"][i] = stats.seeds_needed(x, lx, exact, lexact, alpha=level)
+            marks[i] = "untested" if t["p"] != t["p"] else "tied" if t["p"] >= stats.ALPHA else ""
     table["tied"] = marks
     for c, v in cols.items():
         table[c] = v
+    table.attrs["compared"] = k
     return table
 
 

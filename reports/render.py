@@ -47,8 +47,11 @@ def _count(x) -> str:
     return "–" if x is None or x != x else f"{x:,.0f}"
 
 
+TIE_MARKS = {"leader": "★", "tied": "≈", "untested": "○", "?": "?"}
+
+
 def _tie(r) -> str:
-    return {"leader": "★", "tied": "≈", "?": "?"}.get(r.get("tied", ""), "")
+    return TIE_MARKS.get(r.get("tied", ""), "")
 
 
 def mean_cell(r) -> str:
@@ -77,7 +80,8 @@ COLUMNS = [
     ("mean [95% CI]", mean_cell, 0),
     ("std", lambda r: fmt(r["std"], 3), WRAP_FIRST),
     ("tie", _tie, 0),
-    ("p vs leader", lambda r: p_value(r.get("p_value")), None),
+    ("adj. p vs leader", lambda r: p_value(r.get("p_value")), 4),
+    ("unadjusted p", lambda r: p_value(r.get("p_unadjusted")), None),
     ("IQM", lambda r: fmt(r.get("iqm", float("nan"))), None),
     ("normalised", lambda r: fmt(r.get("norm", float("nan")), 3), None),
     ("time to target s", lambda r: _seconds(r.get("ttt_s", float("nan"))), None),
@@ -95,10 +99,14 @@ _POWER = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} (two-sided)"
 LEGEND = (
     f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom) · "
     "★ leader: the best entry with ≥ 2 seeds or an exact value · "
-    f"≈ tied with the leader: Welch's t-test of the difference (a one-sample t-test against an exact value) has p ≥ {stats.ALPHA:g}; "
-    "p vs leader is its p-value · ? one seed: no variance, so no interval and no test, never leader or tied · "
-    "(exact): a deterministic model, one observation with no interval · "
-    f"seeds needed (under each board): per side, to separate leader and runner-up with {_POWER} at the measured variance · "
+    f"≈ tied with the leader: adj. p ≥ {stats.ALPHA:g}, where adj. p is Welch's t-test of the difference (a one-sample t-test "
+    "against an exact value) adjusted for all pairs of the board's k tested entries (Games-Howell: the studentized range of k "
+    f"means), so that a board of equal entries shows a false separation ≤ {stats.ALPHA:.0%} of the time; unadjusted p is the "
+    "pair's own test · ○ untested: neither side varies (two exact values, or seeds with no spread), so the difference is shown "
+    "as measured, without a p-value, and never as separated · ? one seed: no variance, so no interval and no test, never "
+    "leader or tied · (exact): a deterministic model, one observation with no interval · "
+    f"seeds needed (under each board): per side, to separate leader and runner-up with {stats.POWER:.0%} power at the level one "
+    "pair needs on a board of k entries, at the measured variance · "
     "train s: training seconds per run (set-up and evaluation excluded; * an older record with only its wall time) · "
     "time to target s: training seconds to the problem's threshold (median over seeds) · "
     "Δ peak RSS MB: the run's resident-memory high-water mark above its start (– for records without it) · "
@@ -107,7 +115,8 @@ LEGEND = (
 
 TERMINAL_LEGEND = (
     f"mean [95% CI]: {stats.INTERVAL_METHOD} · ★ leader: best entry with ≥ 2 seeds or an exact value · "
-    f"≈ tied: Welch's t-test against the leader (one-sample against an exact value) p ≥ {stats.ALPHA:g} · "
+    f"≈ tied: Welch's t-test against the leader (one-sample against an exact value), adjusted for all pairs of the board "
+    f"(Games-Howell), adj. p ≥ {stats.ALPHA:g} · ○ untested: neither side varies · "
     "? one seed: no interval, no test · (exact): deterministic, one observation · "
     "train s: training seconds (* wall time of an older record) · the written report has the full legend"
 )
@@ -167,19 +176,27 @@ def board_note(table: pd.DataFrame) -> str:
     lead = next((r for r in rows if r.get("tied") == "leader"), None)
     if lead is None:
         return "No leader: no entry has ≥ 2 seeds or an exact value, so none can be tested."
-    runner = next((r for r in rows if r.get("p_value") == r.get("p_value") and r.get("p_value") is not None), None)
+    runner = next((r for r in rows if r.get("tied") in ("tied", "", "untested") and r.get("diff") == r.get("diff")), None)
     if runner is None:
         return f"{lead['model']} leads; no other entry has ≥ 2 seeds or an exact value to test against it."
     a, b = lead["model"], runner["model"]
-    diff = f"{b} − {a} = {fmt(runner['diff'])} [95% CI {fmt(runner['diff_low'])}, {fmt(runner['diff_high'])}]"
-    if lead.get("exact") and runner.get("exact"):
-        return f"{a} vs runner-up {b}: both exact, {b} − {a} = {fmt(runner['diff'])} exactly; no seeds needed."
+    if runner.get("tied") == "untested":
+        why = "both exact, one evaluation each" if lead.get("exact") and runner.get("exact") else "neither side varies"
+        return f"{a} vs runner-up {b}: {why}, so {b} − {a} = {fmt(runner['diff'])} as measured, not tested and not called separated."
+    k = int(table.attrs.get("compared") or 2)
+    family = k > 2
+    ci = "simultaneous 95% CI" if family else "95% CI"
+    diff = f"{b} − {a} = {fmt(runner['diff'])} [{ci} {fmt(runner['diff_low'])}, {fmt(runner['diff_high'])}]"
     test = "one-sample t-test" if lead.get("exact") or runner.get("exact") else "Welch's t-test"
+    p = f"p = {p_value(runner['p_value'])}"
+    if family:
+        p += f" adjusted for the {k * (k - 1) // 2} pairs of {k} entries (Games-Howell; unadjusted {p_value(runner.get('p_unadjusted'))})"
     verdict = "tied" if runner.get("tied") == "tied" else "separated"
     who = f"of {a}" if runner.get("exact") else f"of {b}" if lead.get("exact") else "per side"
     now = f"now {lead['seeds']} and {runner['seeds']}"
     seeds = _seeds_phrase(runner["seeds_needed"], who)
-    return f"{a} vs runner-up {b}: {diff}, {test} p = {p_value(runner['p_value'])} ({verdict}); {seeds} with {_POWER} ({now})."
+    power = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} over the board's {k} entries" if family else _POWER
+    return f"{a} vs runner-up {b}: {diff}, {test} {p} ({verdict}); {seeds} with {power} ({now})."
 
 
 SUITE_COLUMNS = [

@@ -69,7 +69,9 @@ def test_leaderboard_ranks_in_metric_direction_and_marks_ties(results):
     assert list(digits["model"]) == ["big", "mid", "small"]
     assert list(digits["tied"]) == ["leader", "tied", ""]  # Welch: mid is not told apart from big, small is
     p_mid = ttest_ind([0.96, 0.975, 0.985], [0.97, 0.98, 0.99], equal_var=False).pvalue
-    assert digits.loc[1, "p_value"] == pytest.approx(p_mid) and digits.loc[2, "p_value"] < 0.05
+    # the pair's own Welch p, and the p adjusted for the board's 3 entries (Games-Howell) that decides
+    assert digits.loc[1, "p_unadjusted"] == pytest.approx(p_mid) and digits.loc[1, "p_value"] > p_mid
+    assert digits.loc[2, "p_value"] < 0.05 and digits.attrs["compared"] == 3
     assert (
         digits.loc[1, "diff"] == pytest.approx((0.96 + 0.975 + 0.985) / 3 - 0.98)
         and digits.loc[1, "diff_low"] < 0 < digits.loc[1, "diff_high"]
@@ -141,14 +143,21 @@ def test_bench_report_writes_every_format(results, tmp_path, capsys):
     assert board[board["problem"] == "digits"]["model"].tolist() == ["big", "mid", "small", "<script>alert(1)</script>", "crash"]
     csv = pd.read_csv(out / "leaderboard.csv")
     digits = csv[csv["problem"] == "digits"].set_index("model")
-    assert {"p_value", "diff", "diff_low", "diff_high", "seeds_needed", "exact", "time_s", "peak_rss_increase_mb", "preset"} <= set(csv)
+    assert {"p_value", "p_unadjusted", "diff", "diff_low", "diff_high", "seeds_needed", "exact", "time_s", "peak_rss_increase_mb"} <= set(
+        csv
+    )
     assert digits.loc["mid", "p_value"] > 0.05 and digits.loc["mid", "seeds_needed"] > 3 and digits.loc["mid", "tied"] == "tied"
     md = (out / "leaderboard.md").read_text()
     assert "| 1 | big | 3 | 0.98 [" in md
     # the legend names the interval and the tie test; each board states the seeds needed
     assert "Student-t interval of the mean" in md and "Welch's t-test" in md and "α = 0.05" in md
     n_mid = int(digits.loc["mid", "seeds_needed"])
-    assert "big vs runner-up mid: mid − big = -0.006667 [95% CI " in md and f"about {n_mid} seeds per side would separate them" in md
+    assert "big vs runner-up mid: mid − big = -0.006667 [simultaneous 95% CI " in md and f"about {n_mid} seeds per side would" in md
+    assert (
+        f"p = {digits.loc['mid', 'p_value']:.3f} adjusted for the 3 pairs of 3 entries (Games-Howell; unadjusted 0." in md
+        and "| adj. p vs leader | unadjusted p |" in md
+    )
+    assert "adj. p vs leader" in printed and "adj. p vs leader" in (out / "report.html").read_text()
     for fig in [
         "interval_estimates",
         "probability_of_improvement",
@@ -259,16 +268,22 @@ def test_deterministic_entry_is_exact_counted_once_and_tested_one_sample(tmp_pat
     board = boards[BoardKey("sun", "classification", "standard")].set_index("model")
     assert board.loc["naive", "seeds"] == 1 and board.loc["naive", "exact"] and np.isnan(board.loc["naive", "ci_low"])
     assert list(board.index) == ["lstm", "naive", "gru"] and list(board["tied"]) == ["leader", "tied", ""]
-    # against an exact value the test is one-sample: the leader's seeds against 0.6325
-    assert board.loc["naive", "p_value"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.6325).pvalue)
+    # against an exact value the test is one-sample: the leader's seeds against 0.6325 (then adjusted for 3 entries)
+    assert board.loc["naive", "p_unadjusted"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.6325).pvalue)
     assert "| 2 | naive | 1 | 0.6325 (exact) |" in to_markdown(boards)
     assert "seeds of lstm would separate them" in board_note(board.reset_index())
     assert suite_leaderboard(runs).set_index("model").loc["naive", "runs"] == 1
     # an exact entry can lead; the stochastic ones are then tested against its value
     synthetic.write(tmp_path, synthetic.record("sun", "oracle", 0, 0.1, deterministic=True, **mase))
-    board = leaderboards(load(tmp_path))[BoardKey("sun", "classification", "standard")].set_index("model")
-    assert board.loc["oracle", "tied"] == "leader" and board.loc["naive", "p_value"] == 0.0  # both exact, different
-    assert board.loc["lstm", "p_value"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.1).pvalue)
+    boards = leaderboards(load(tmp_path))
+    board = boards[BoardKey("sun", "classification", "standard")].set_index("model")
+    assert board.loc["oracle", "tied"] == "leader" and board.loc["lstm", "tied"] == ""
+    assert board.loc["lstm", "p_unadjusted"] == pytest.approx(ttest_1samp([0.60, 0.62, 0.64], 0.1).pvalue)
+    # both exact and different: one evaluation each, so the difference is shown as measured, never tested
+    assert board.loc["naive", "tied"] == "untested" and np.isnan(board.loc["naive", "p_value"])
+    assert board.loc["naive", "diff"] == pytest.approx(
+        0.6325 - 0.1
+    ) and "| 3 | naive | 1 | 0.6325 (exact) | – | ○ | – | – |" in to_markdown(boards)
 
 
 def test_time_columns_are_training_seconds(tmp_path):

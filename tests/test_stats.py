@@ -70,9 +70,40 @@ def test_difference_test_is_welch_or_one_sample_t():
     assert stats.difference_test([1.3], a, exact_a=True)["p"] == pytest.approx(one["p"])
     # a single seed that is not exact has no variance to test with
     assert math.isnan(stats.difference_test([1.0], a)["p"]) and math.isnan(stats.difference_test(a, [1.3])["p"])
-    # no spread on either side: the difference is exact
-    assert stats.difference_test([2.0, 2.0], [1.0], exact_b=True) == {"diff": 1.0, "low": 1.0, "high": 1.0, "p": 0.0}
-    assert stats.difference_test([1.0], [1.0], exact_a=True, exact_b=True)["p"] == 1.0
+    # no spread on either side: the difference is what was measured, and there is nothing to test it with
+    flat = stats.difference_test([2.0, 2.0], [1.0], exact_b=True)
+    assert (flat["diff"], flat["low"], flat["high"]) == (1.0, 1.0, 1.0) and math.isnan(flat["p"]) and math.isnan(flat["p_unadjusted"])
+    assert math.isnan(stats.difference_test([1.0], [1.5], exact_a=True, exact_b=True)["p"])
+
+
+def test_studentized_range_matches_scipy_and_the_t_test():
+    from scipy.stats import studentized_range
+
+    for q, k, df in [(6.0, 13, 2.0), (60.0, 13, 2.0), (4.7, 13, 1e4), (3.5, 6, 4.3), (8.0, 10, 8.0), (12.0, 3, 2.5)]:
+        assert stats.range_sf(q, k, df) == pytest.approx(studentized_range.sf(q, k, df), rel=1e-4, abs=1e-7)
+    for alpha, k, df in [(0.05, 13, 2.0), (0.05, 6, 4.4), (0.01, 10, 1.1), (0.05, 40, 2.5)]:
+        assert stats.range_isf(alpha, k, df) == pytest.approx(studentized_range.isf(alpha, k, df), rel=1e-4)
+    # two entries: the range is √2 |t|, so the adjusted test is Welch's own (same p, same interval)
+    a, b = np.array([1.0, 1.1, 1.2]), np.array([1.25, 1.35, 1.45, 1.3])
+    two, plain = stats.difference_test(a, b, entries=2), stats.difference_test(a, b)
+    assert two == plain and stats.range_sf(np.sqrt(2) * abs(plain["t"]), 2, plain["df"]) == pytest.approx(plain["p"], rel=1e-4)
+    # more entries: a larger p and a wider interval for the same pair; the unadjusted p stays the pair's own
+    six = stats.difference_test(a, b, entries=6)
+    assert six["p"] > 3 * plain["p"] and six["low"] < plain["low"] and six["p_unadjusted"] == plain["p"]
+    assert stats.comparison_alpha(2) == 0.05 and 0.004 < stats.comparison_alpha(6) < 0.005 and stats.comparison_alpha(13) < 0.001
+
+
+def test_board_family_wise_error_by_simulation():
+    """On null boards (equal entries) of 13 × 3, 10 × 5 and 6 × 5 seeds, unadjusted tests against the
+    leader separate some entry on 30-50 % of boards; the Games-Howell comparisons that `mark_ties`
+    makes do so on 3-6 %. The table is printed (benchmarks/board_error.py prints it with more boards)."""
+    from benchmarks.board_error import error_table, format_table
+
+    rows = error_table(boards=2000, seed=0)
+    print("\n" + format_table(rows))
+    for r in rows:
+        if (r["entries"], r["seeds"]) in ((13, 3), (10, 5), (6, 5)):
+            assert r["unadjusted"] > 0.25 and 0.03 <= r["Games-Howell"] <= 0.06, r
 
 
 def test_seeds_needed_matches_statsmodels_power():
@@ -243,3 +274,35 @@ def test_mean_and_median_weigh_problems_equally():
     # problem means 0 (ten seeds) and 1 (one seed): mean over problems 0.5, not 1/11
     groups = [np.zeros(10), np.ones(1)]
     assert stats.mean(groups) == 0.5 and stats.median(groups) == 0.5
+
+
+def test_mark_ties_adjusts_for_every_pair_of_the_board():
+    """`mark_ties` separates exactly where the board simulation's Games-Howell rule does, and a pair that
+    an unadjusted test calls separated (Welch p < 0.05) is tied on a board of 6 entries."""
+    import pandas as pd
+
+    from benchmarks.board_error import pairwise_t
+    from reports.leaderboard import mark_ties
+
+    def board(x: np.ndarray) -> pd.DataFrame:  # x (k, n): one simulated board, higher is better
+        order = np.argsort(-x.mean(axis=1), kind="stable")
+        names = [f"m{i}" for i in order]
+        table = pd.DataFrame({"model": names, "mean": x.mean(axis=1)[order], "seeds": x.shape[1], "exact": False})
+        return mark_ties(table, {f"m{i}": x[i] for i in range(len(x))})
+
+    rng = np.random.default_rng(3)
+    xs = rng.normal(0.0, 1.0, (60, 6, 3))
+    xs[:, 0] += np.linspace(0, 4, 60)[:, None]  # from null boards to one clear leader
+    t, df = pairwise_t(xs)
+    lead = xs.mean(axis=2).argmax(axis=1)
+    rows = np.arange(len(xs))
+    gh = stats.range_sf(np.sqrt(2) * t[rows, lead], 6, df[rows, lead])  # (60, 6); the leader's own entry unused
+    raw_separated = 0
+    for b, x in enumerate(xs):
+        got = board(x).set_index("model")
+        want = {f"m{i}": gh[b, i] for i in range(6) if i != lead[b]}
+        for name, p in want.items():
+            assert got.loc[name, "p_value"] == pytest.approx(p, rel=1e-6)
+            assert (got.loc[name, "tied"] == "") == (p < stats.ALPHA)
+            raw_separated += got.loc[name, "p_unadjusted"] < stats.ALPHA <= p
+    assert raw_separated >= 5  # pairs the correction moved from separated to tied
