@@ -144,7 +144,7 @@ def vae(task, cfg) -> tuple[float, float]:
 def forecaster(task, cfg) -> tuple[float, float]:
     """Adam on MSE of last-value-normalised windows with gradient clipping; val MASE each epoch; the rolling backtest."""
     from tasks.forecasting import protocol
-    from tasks.forecasting.runner import build
+    from tasks.forecasting.deep import network
 
     t0 = time.perf_counter()
     s = task.problem.load()()
@@ -155,12 +155,12 @@ def forecaster(task, cfg) -> tuple[float, float]:
     x, t = (f32(a) for a in protocol.windows(z, protocol.train_origins(s, window), window, s.horizon))
     xv, tv = (f32(a) for a in protocol.windows(z, protocol.val_origins(s, window), window, s.horizon))
 
-    class _Ctx:  # build() reads only the task and its config
+    class _Ctx:  # network() reads only the task and its config
         pass
 
     ctx = _Ctx()
     ctx.task, ctx.config = task, cfg
-    net = build(ctx, s, window)
+    net = network(ctx, s, window)
     forward = lambda xb: net(xb - xb[:, -1:]) + xb[:, -1:]  # noqa: E731
     opt = torch.optim.Adam(net.parameters(), lr=cfg.lr)
     epochs = _batches(len(x), cfg.batch_size, 0)

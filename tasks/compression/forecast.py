@@ -27,9 +27,9 @@ def run(ctx: RunContext, method: Method, parent: Parent) -> None:
 
     def predictor(view: RunContext, s, scale: float) -> deep.DeepPredictor:
         window = parent.config.window or s.window
-        net = forecasting.build(pview, s, window)
+        net = deep.network(pview, s, window)
         net.load_state_dict(parent.state)
-        scaler = protocol.Scaler.fit(s.y[: s.train_end])  # as deep.train fits it: the training span only
+        scaler = protocol.Scaler.fit(s.y[: s.train_end])  # as deep.train_network fits it: the training span only
         unlog = (scaler.mean, scaler.std, scale) if s.log else None
         wrap = lambda n: deep.Forecaster(n, parent.config, mase_unit=scaler.std / scale, unlog=unlog).eval()  # noqa: E731
         held["base"], held["model"] = wrap(net.eval()), wrap(quantize.dynamic(copy.deepcopy(net)))

@@ -29,6 +29,11 @@ REGISTRY.add_family(
         # smoke: seconds per task; stride 12 keeps ~10 origins so ETS filters 10 histories, not 100
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "stride": 12}},
         description="univariate forecasters, rolling-origin backtest over a fixed test span; primary metric test MASE",
+        # the plug-in door: fit(train) / predict(history, horizon), or a torch module trained by deep.adapt
+        contract=f"{_HERE}.contract:Forecaster",
+        adapter=f"{_HERE}.deep:adapt",
+        example=f"{_HERE}:plugin_example.py",
+        probe=f"{_HERE}.contract:probe",
         curve_metric="val/mase",
         board_metrics=(
             {
@@ -144,8 +149,13 @@ for _name, (_module, _desc) in _MODELS.items():
             description=_desc,
             presets=_presets,
             deterministic=_module == "baselines",  # closed-form or maximum-likelihood fits: the seed is never read
+            # baselines bring fit/predict themselves; the deep models are torch modules for deep.adapt
+            kind="trainer" if _module == "baselines" else "module",
         )
     )
+
+# Theta comes in through the public decorator, as a user's plug-in would (statsmodels imported lazily)
+from tasks.forecasting import theta  # noqa: E402, F401
 
 DEEP = tuple(_TINY)  # the models trained by Lightning; the rest are fitted by the plain backend
 

@@ -1,4 +1,6 @@
-"""Deep forecasters trained with Lightning (suite.backends.lightning.fit) on windows of the training span.
+"""The family's built-in trainer for the short form: a torch module mapping scaled windows (B, window)
+to forecasts (B, H), trained with Lightning (suite.backends.lightning.fit) on windows of the training span.
+`adapt` wraps such a module as the family's contract (`fit(train)`, `predict(history, H)`).
 
 Scaling: standardised with the training span's mean and std (`protocol.Scaler`), then, with
 `window_norm="last"`, each window is shifted by its own last value, inputs and targets alike.
@@ -8,6 +10,8 @@ the weights that are kept.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import torch
@@ -70,7 +74,7 @@ class DeepPredictor:
         return self.scaler.inverse(self.module(x)[0, :horizon].double().numpy())
 
 
-def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: float) -> DeepPredictor:
+def train_network(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: float) -> DeepPredictor:
     cfg = ctx.config
     scaler = protocol.Scaler.fit(s.y[: s.train_end])  # training span only
     z = scaler.transform(s.y)  # values after train_end are scaled with training statistics, never refitted
@@ -81,6 +85,7 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
     module = Forecaster(net, cfg, mase_unit=scaler.std / mase_scale, unlog=unlog)
     train_loader = tensor_loader(f32(x_tr), f32(t_tr), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
     val_loader = tensor_loader(f32(x_va), f32(t_va), batch_size=1024, shuffle=False)
+    t0 = time.perf_counter()  # timing["train_s"] is written when the family's harness around this fit closes
     fitted = fit(
         ctx,
         module,
@@ -93,6 +98,51 @@ def train(ctx: RunContext, net: nn.Module, s: Series, window: int, mase_scale: f
         gradient_clip_val=cfg.gradient_clip or None,
     )
     weights.save(ctx, net)  # the restored best weights, the ones backtested (suite/weights.py)
-    ctx.resources["throughput"] = fitted.epochs * len(x_tr) / max(ctx.timing["train_s"], 1e-9)  # training windows/s
+    ctx.resources["throughput"] = fitted.epochs * len(x_tr) / max(time.perf_counter() - t0, 1e-9)  # training windows/s
     ctx.info.update(train_windows=len(x_tr), val_windows=len(x_va), scaler={"mean": scaler.mean, "std": scaler.std})
     return DeepPredictor(module, scaler, window)
+
+
+class DeepTrainer:
+    """A torch module of kind "module" as a `Forecaster`: `fit` trains it as above, `predict` forecasts.
+
+    The validation span that picks the best epoch is the family's, y[train_end:val_end] of the
+    task's series, after the training span `fit` is handed: the short form's protocol, as before
+    the contract (a plug-in trainer holds out its own tail instead)."""
+
+    def __init__(self, ctx: RunContext, net: nn.Module) -> None:
+        self.ctx, self.net = ctx, net
+        self.predictor: DeepPredictor | None = None
+
+    @property
+    def n_params(self) -> int:
+        return sum(p.numel() for p in self.net.parameters())
+
+    def fit(self, train: np.ndarray) -> None:
+        s: Series = self.ctx.task.problem.load()()
+        if len(train) != s.train_end:
+            raise ValueError(f"the deep trainer fits {s.name}'s training span of {s.train_end} steps, got {len(train)}")
+        scale = mase_scale(s)
+        self.predictor = train_network(self.ctx, self.net, s, self.ctx.config.window or s.window, scale)
+
+    def predict(self, history: np.ndarray, horizon: int) -> np.ndarray:
+        return self.predictor.predict(history, horizon)
+
+
+def mase_scale(s: Series) -> float:
+    """The test MASE's scale, in the units scored (prices for msft): as the runner computes it."""
+    from tasks.forecasting.metrics import mase_scale as scale
+
+    return scale(s.scored(s.y[: s.train_end]), s.mase_m)
+
+
+def adapt(ctx: RunContext, net: nn.Module) -> DeepTrainer:
+    """The family adapter (`Family.adapter`) for kind "module"."""
+    return DeepTrainer(ctx, net)
+
+
+def network(ctx: RunContext, s: Series, window: int) -> nn.Module:
+    """The task's bare network as its factory builds it (no training): for a caller that loads weights."""
+    from suite.contract import model_kwargs
+
+    return ctx.task.model.load()(**model_kwargs(ctx.task, ctx.config, window=window, horizon=s.horizon, season=s.season))

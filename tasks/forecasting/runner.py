@@ -1,61 +1,40 @@
 """Forecasting runner: fit a model, backtest it over the test span by rolling origin, score, plot.
 
-One runner for every forecaster. The model factory decides the kind: an `nn.Module` is a deep model
-(trained by Lightning in `deep.py`), an object with `fit`/`predict` is a baseline (fitted by the
-plain backend). Both are then judged by the very same `protocol.backtest` and metrics.
+One runner for every forecaster. `suite.contract.build` hands it an object of the family's contract
+(`tasks/forecasting/contract.py`: `fit(train)`, `predict(history, horizon)`): a trainer as registered,
+or a torch module wrapped by the family's built-in trainer (`deep.adapt`), as the model's registration
+declares. The runner fits it on the training span and judges every model by the same
+`protocol.backtest` and metrics; it never asks what the model is.
 
     bench run sunspots_lstm --seeds 3 --wandb disabled
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 
 import numpy as np
 
+from suite import contract
 from suite.backends import plain
-from suite.config import model_field_names
 from suite.context import RunContext
 from suite.errors import UserError
 from tasks.forecasting import metrics, protocol
 from tasks.forecasting.data import Series
 
 
-def build(ctx: RunContext, s: Series, window: int):
-    """Call the model factory with the problem's shape (only what it asks for) and its config keys."""
-    factory = ctx.task.model.load()
-    shape = {"window": window, "horizon": s.horizon, "season": s.season}
-    params = inspect.signature(factory).parameters
-    kwargs = {k: v for k, v in shape.items() if k in params}
-    kwargs.update({k: getattr(ctx.config, k) for k in model_field_names(ctx.task)})
-    return factory(**kwargs)
-
-
-def is_baseline(model) -> bool:
-    return callable(getattr(model, "fit", None)) and callable(getattr(model, "predict", None)) and not _is_module(model)
-
-
-def _is_module(model) -> bool:
-    import sys
-
-    torch = sys.modules.get("torch")  # a baseline run never imports torch just to ask
-    return torch is not None and isinstance(model, torch.nn.Module)
-
-
 def fit_predictor(ctx: RunContext, s: Series, scale: float):
-    """The fitted model as an object with `predict(history, H)`; sees y[:val_end] at most."""
+    """The model fitted on the training span y[:train_end], as an object with `predict(history, H)`.
+
+    `scale` (the MASE scale) is unused here: it is part of the `fit` signature `run` takes, for
+    callers that hand in a predictor built another way (tasks/compression/forecast.py)."""
     window = ctx.config.window or s.window
     if not 0 < window <= s.train_end - s.horizon:
         raise UserError(f"window={window} does not fit {s.name}'s training span of {s.train_end} steps with horizon {s.horizon}")
-    model = build(ctx, s, window)
-    if is_baseline(model):
-        ctx.info["kind"] = "baseline"
-        return plain.fit(ctx, model, np.array(s.y[: s.train_end], copy=True))
-    from tasks.forecasting import deep  # torch only for deep models
-
-    ctx.info["kind"] = "deep"
-    return deep.train(ctx, model, s, window, scale)
+    model = contract.build(ctx, window=window, horizon=s.horizon, season=s.season)
+    ctx.info["kind"] = ctx.task.model.kind  # "trainer" or "module", as registered
+    # the plain backend's harness for every model: fit timed as `train`, warnings kept, estimates checked
+    return plain.fit(ctx, model, np.array(s.y[: s.train_end], copy=True))
 
 
 def run(ctx: RunContext, fit=fit_predictor) -> None:
