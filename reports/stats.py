@@ -285,7 +285,12 @@ def seeds_needed(a, b, exact_a: bool = False, exact_b: bool = False, power: floa
         return float("inf")
     if var == 0:
         return float("nan")
-    effect = diff / np.sqrt(var)
+    return seeds_for_effect(diff / np.sqrt(var), one_sample, power, alpha)
+
+
+def seeds_for_effect(effect: float, one_sample: bool = False, power: float = POWER, alpha: float = ALPHA) -> float:
+    """Smallest n ≥ 2 seeds per side (or against an exact value) whose t-test has `power` at two-sided
+    `alpha` for a standardised difference `effect`; inf past MAX_SEEDS."""
     hi = 2
     while _power(np.array([hi]), effect, one_sample, alpha)[0] < power:
         if hi >= MAX_SEEDS:

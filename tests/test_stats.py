@@ -306,3 +306,32 @@ def test_mark_ties_adjusts_for_every_pair_of_the_board():
             assert (got.loc[name, "tied"] == "") == (p < stats.ALPHA)
             raw_separated += got.loc[name, "p_unadjusted"] < stats.ALPHA <= p
     assert raw_separated >= 5  # pairs the correction moved from separated to tied
+
+
+def test_seeds_needed_agrees_with_monte_carlo_power_where_nctdtr_gives_nan():
+    """Across standardised effects 0.5-30 (two-sample and one-sample), the answer n has simulated power
+    ≥ 80 % and n − 1 seeds do not; at effects such as 5.5-6.3 (two-sample) scipy's nctdtr returns nan
+    for the lower tail and the search used to stop at 2 seeds where 3 are needed."""
+    from scipy.special import stdtr
+
+    rng = np.random.default_rng(0)
+    reps = 20_000
+    se = 3 * np.sqrt(0.8 * 0.2 / reps)  # three Monte Carlo standard errors of a power near 80 %
+
+    def mc_power(n: int, effect: float, one: bool) -> float:
+        a = rng.normal(effect, 1.0, (reps, n))
+        if one:
+            t, df = a.mean(1) / (a.std(1, ddof=1) / np.sqrt(n)), n - 1
+        else:
+            b = rng.normal(0.0, 1.0, (reps, n))
+            sp = np.sqrt((a.var(1, ddof=1) + b.var(1, ddof=1)) / 2)
+            t, df = (a.mean(1) - b.mean(1)) / (sp * np.sqrt(2 / n)), 2 * n - 2
+        return float((2 * stdtr(df, -np.abs(t)) < stats.ALPHA).mean())
+
+    assert stats.seeds_for_effect(5.55) == 3  # nctdtr(8, 8.8, −2.31) is nan here: the old search answered 2
+    for one in (False, True):
+        for effect in [0.5, 0.9, 1.6, 2.5, 4.0, 5.55, 5.9, 6.2, 8.0, 12.0, 30.0]:
+            n = int(stats.seeds_for_effect(effect, one))
+            assert mc_power(n, effect, one) >= stats.POWER - se, (effect, one, n)
+            if n > 2:
+                assert mc_power(n - 1, effect, one) < stats.POWER + se, (effect, one, n)
