@@ -32,7 +32,7 @@ BEGIN, END = "<!-- msft:begin (scripts/forecasting_table.py --write) -->", "<!--
 CLASSIC_BEGIN, CLASSIC_END = "<!-- results:begin (scripts/forecasting_table.py --write) -->", "<!-- results:end -->"
 PROBLEMS = ("msft", "msft_volume")
 CLASSIC = ("sunspots", "co2", "elnino", "synthetic")
-MODELS = ("naive", "seasonal_naive", "drift", "ets", "arima", "auto_arima", "lstm", "gru", "mlp", "nbeats")
+MODELS = ("naive", "seasonal_naive", "drift", "ets", "arima", "auto_arima", "theta", "lstm", "gru", "mlp", "nbeats")
 ALPHA = 0.05
 
 
