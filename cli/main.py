@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["list", "contract", "run", "sweep", "tune", "report", "compare", "show", "config"]
+COMMANDS = ["list", "contract", "run", "sweep", "tune", "report", "compare", "check", "show", "config"]
 
 EPILOG = """\
 examples:

@@ -47,7 +47,14 @@ def family_suite(name: str) -> Callable[[], list[str]]:
     return tasks
 
 
+def check() -> list[str]:
+    """The regression gate's fast suite (`bench check check`, a few minutes on 2 cores): one small task of each
+    family whose shipped records rerun in seconds, stochastic and deterministic, on the CPU."""
+    return ["digits_mlp", "mnist1d_logreg", "digits_vae", "sunspots_lstm", "sunspots_ets", "cartpole_ppo"]
+
+
 REGISTRY.add_suite("default", default)
+REGISTRY.add_suite("check", check)
 REGISTRY.add_suite("classic-control", classic_control)
 for _family in FAMILIES_BUILTIN:
     REGISTRY.add_suite(_family, family_suite(_family))
