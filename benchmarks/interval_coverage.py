@@ -7,7 +7,9 @@ exact), lognormal (skewed, like losses and times) and two-point 20 / 500 with p 
 that either solves CartPole or does not), at n = 3, 5 and 10 seeds, and prints the fraction of
 replications whose interval contains the mean. Beside the t interval the reports use, it prints the
 percentile bootstrap they used before, which at n = 3 is the seeds' [min, max].
-`tests/test_stats.py` asserts the normal rows and prints the table.
+Then the same at a CartPole-like ceiling (returns in [0, 500] that reach the cap on some seeds), for
+the plain t interval and the bounded one the reports show (`stats.bounded_intervals`).
+`tests/test_stats.py` asserts the normal rows and the bounded ceiling rows, and prints both tables.
 """
 
 from __future__ import annotations
@@ -79,11 +81,50 @@ def coverage_table(reps: int = 10_000, seed: int = 0, bootstrap: bool = False) -
     return rows
 
 
+# A CartPole-like ceiling: returns in [0, 500], a seed either reaches the cap or falls short.
+# name → (sampler, true mean); the true mean of the clipped normal is computed once, by quadrature.
+CAP = (0.0, 500.0)
+
+
+def _cap_or(p: float, fail):
+    return lambda rng, shape: np.where(rng.random(shape) < p, CAP[1], fail(rng, shape))
+
+
+def _clipped_normal_mean(mu: float, sd: float) -> float:
+    from scipy.special import ndtr
+
+    z = (CAP[1] - mu) / sd  # E[min(X, c)] = μ Φ(z) − σ φ(z) + c (1 − Φ(z))
+    return float(mu * ndtr(z) - sd * np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi) + CAP[1] * (1 - ndtr(z)))
+
+
+CEILING = {
+    "500 w.p. 0.5, else 20": (_cap_or(0.5, lambda rng, s: np.full(s, 20.0)), 260.0),
+    "500 w.p. 0.8, else 20": (_cap_or(0.8, lambda rng, s: np.full(s, 20.0)), 404.0),
+    "500 w.p. 0.95, else 20": (_cap_or(0.95, lambda rng, s: np.full(s, 20.0)), 476.0),
+    "500 w.p. 0.8, else uniform(20, 500)": (_cap_or(0.8, lambda rng, s: rng.uniform(20.0, 500.0, s)), 452.0),
+    "min(500, normal(480, 60))": (lambda rng, s: np.minimum(CAP[1], rng.normal(480.0, 60.0, s)), _clipped_normal_mean(480.0, 60.0)),
+}
+
+
+def ceiling_table(reps: int = 10_000, seed: int = 0) -> list[dict]:
+    """Coverage at a CartPole-like cap: the plain t interval, and the bounded one the reports show
+    (`stats.bounded_intervals` with bounds [0, 500]). Same row layout as `coverage_table`."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name, (sample, truth) in CEILING.items():
+        for n in SEED_COUNTS:
+            x = sample(rng, (reps, n))
+            for method, (lo, hi) in {"t": stats.t_intervals(x), "bounded t": stats.bounded_intervals(x, *CAP)}.items():
+                cover = float(((lo <= truth) & (truth <= hi)).mean())
+                rows.append({"distribution": name, "n": n, "method": method, "coverage": cover, "reps": reps})
+    return rows
+
+
 def format_table(rows: list[dict]) -> str:
     """The rows as a Markdown table: one line per distribution and method, one column per seed count."""
     methods = list(dict.fromkeys(r["method"] for r in rows))
     lines = ["| distribution | interval | " + " | ".join(f"n = {n}" for n in SEED_COUNTS) + " |", "|---|---|" + "---|" * len(SEED_COUNTS)]
-    for name in DISTRIBUTIONS:
+    for name in dict.fromkeys(r["distribution"] for r in rows):
         for method in methods:
             cells = {r["n"]: r["coverage"] for r in rows if r["distribution"] == name and r["method"] == method}
             if cells:
@@ -99,6 +140,8 @@ def main() -> None:
     ap.add_argument("--no-bootstrap", dest="bootstrap", action="store_false", help="only the t interval (the bootstrap takes ~10 s)")
     a = ap.parse_args()
     print(format_table(coverage_table(a.reps, bootstrap=a.bootstrap)))
+    print("\nAt a CartPole-like ceiling (returns in [0, 500]):\n")
+    print(format_table(ceiling_table(a.reps)))
 
 
 if __name__ == "__main__":

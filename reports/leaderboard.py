@@ -153,10 +153,29 @@ def mark_ties(table: pd.DataFrame, samples: dict[str, np.ndarray]) -> pd.DataFra
     return table
 
 
+# Metrics whose range needs no declaration, by the name after the namespace (`test/acc` → `acc`):
+# shares in [0, 1], errors and distances ≥ 0. A record's `reference.bounds` (a problem's declared
+# range, such as CartPole's return in [0, 500]) comes first.
+NATURAL_BOUNDS = {
+    **dict.fromkeys(("acc", "accuracy", "top1", "top5", "f1", "auc", "precision", "recall"), (0.0, 1.0)),
+    **dict.fromkeys(("mse", "rmse", "mae", "mase", "loss", "fd", "fd_normalized"), (0.0, np.inf)),
+}
+
+
+def metric_bounds(metric: str, low=None, high=None) -> tuple[float, float]:
+    """(low, high) of a metric: the declared bounds where a record gives them, else NATURAL_BOUNDS, else open."""
+    nat = NATURAL_BOUNDS.get(str(metric).rsplit("/", 1)[-1], (-np.inf, np.inf))
+    declared = low is not None and low == low, high is not None and high == high
+    if any(declared):
+        return (float(low) if declared[0] else -np.inf, float(high) if declared[1] else np.inf)
+    return nat
+
+
 def _entry(grp: pd.DataFrame, idx: np.ndarray, good: np.ndarray, cols: dict[str, np.ndarray]) -> dict:
     """One board row from the runs `idx` of one entry (`good`: those that finished ok)."""
     exact = bool(good.size) and bool(cols["deterministic"][good].all())
-    s = stats.seed_summary(cols["score"][good], exact=exact)
+    bounds = metric_bounds(grp["primary_metric"].iloc[0], _first(cols["bound_low"][idx]), _first(cols["bound_high"][idx]))
+    s = stats.seed_summary(cols["score"][good], exact=exact, bounds=bounds)
     hardware = grp["hardware"].to_numpy() if "hardware" in grp else np.full(len(grp), "")
     source = grp["source"].to_numpy() if "source" in grp else np.full(len(grp), "results")
     return {
@@ -167,6 +186,8 @@ def _entry(grp: pd.DataFrame, idx: np.ndarray, good: np.ndarray, cols: dict[str,
         "mean": s["mean"],
         "ci_low": s["ci_low"],
         "ci_high": s["ci_high"],
+        "bound_low": bounds[0],
+        "bound_high": bounds[1],
         "std": s["std"],
         "iqm": s["iqm"],
         "norm": _nanmean(cols["norm"][good]),
@@ -184,7 +205,25 @@ def _entry(grp: pd.DataFrame, idx: np.ndarray, good: np.ndarray, cols: dict[str,
     }
 
 
-NUMERIC = ("score", "norm", "ttt_s", "time_s", "time_from_wall", "wall_s", "throughput", "params", "peak_rss_increase_mb", "cuda_peak_mb")
+def _first(a: np.ndarray) -> float | None:
+    a = a[np.isfinite(a)]
+    return float(a[0]) if a.size else None
+
+
+NUMERIC = (
+    "bound_low",
+    "bound_high",
+    "score",
+    "norm",
+    "ttt_s",
+    "time_s",
+    "time_from_wall",
+    "wall_s",
+    "throughput",
+    "params",
+    "peak_rss_increase_mb",
+    "cuda_peak_mb",
+)
 
 
 def _board(grp: pd.DataFrame) -> pd.DataFrame:

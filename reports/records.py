@@ -112,6 +112,9 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
         ref_random=ref.get("random"),
         ref_reference=ref.get("reference"),
         ref_threshold=ref.get("threshold"),
+        # the metric's range, where the problem declares one (a capped return): [low, high], None for open
+        bound_low=_bound(ref, 0),
+        bound_high=_bound(ref, 1),
         curve_axis=axis,
         curve_metric=curve,
         cpu=(rec.get("env") or {}).get("cpu"),
@@ -124,6 +127,11 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     for name, value in metrics.items():
         row[f"metric:{name}"] = value
     return row
+
+
+def _bound(ref: dict, i: int) -> float | None:
+    b = ref.get("bounds")
+    return float(b[i]) if isinstance(b, (list, tuple)) and len(b) == 2 and b[i] is not None else None
 
 
 def curve_spec(rec: dict, rank: dict) -> tuple[str, str]:

@@ -97,7 +97,10 @@ COLUMNS = [
 ]
 _POWER = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} (two-sided)"
 LEGEND = (
-    f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom) · "
+    f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom), cut at the metric's range "
+    "([0, 1] for an accuracy, a problem's declared range such as CartPole's return in [0, 500]); seeds that are all equal, as when "
+    "every seed sits at the cap, get every mean under which n equal seeds still have a 5 % chance (3 seeds all at 500: "
+    "500 [184.2, 500]; 5 seeds: [274.6, 500]) · "
     "★ leader: the best entry with ≥ 2 seeds or an exact value · "
     f"≈ tied with the leader: adj. p ≥ {stats.ALPHA:g}, where adj. p is Welch's t-test of the difference (a one-sample t-test "
     "against an exact value) adjusted for all pairs of the board's k tested entries (Games-Howell: the studentized range of k "
@@ -114,7 +117,8 @@ LEGEND = (
 )
 
 TERMINAL_LEGEND = (
-    f"mean [95% CI]: {stats.INTERVAL_METHOD} · ★ leader: best entry with ≥ 2 seeds or an exact value · "
+    f"mean [95% CI]: {stats.INTERVAL_METHOD}, inside the metric's range (seeds all at the cap: down to the lowest mean under "
+    "which that has a 5 % chance) · ★ leader: best entry with ≥ 2 seeds or an exact value · "
     f"≈ tied: Welch's t-test against the leader (one-sample against an exact value), adjusted for all pairs of the board "
     f"(Games-Howell), adj. p ≥ {stats.ALPHA:g} · ○ untested: neither side varies · "
     "? one seed: no interval, no test · (exact): deterministic, one observation · "

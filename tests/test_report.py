@@ -286,6 +286,27 @@ def test_deterministic_entry_is_exact_counted_once_and_tested_one_sample(tmp_pat
     ) and "| 3 | naive | 1 | 0.6325 (exact) | – | ○ | – | – |" in to_markdown(boards)
 
 
+def test_intervals_respect_declared_and_natural_bounds(tmp_path):
+    """CartPole's return declares [0, 500] in its record (reference.bounds): 3 seeds all at 500 get
+    [184.2, 500], not [500, 500]; an accuracy's interval stops at 1 with no declaration."""
+    from reports.render import to_markdown
+
+    cart = {"family": "rl", "metric": "eval/mean_return", "refs": {"random": 23.68, "reference": 500.0, "bounds": [0.0, 500.0]}}
+    for seed, (ppo, dqn) in enumerate([(500.0, 18.7), (500.0, 500.0), (500.0, 500.0)]):
+        synthetic.write(tmp_path, synthetic.record("cartpole", "ppo", seed, ppo, **cart))
+        synthetic.write(tmp_path, synthetic.record("cartpole", "dqn", seed, dqn, **cart))
+    for seed, v in enumerate([0.983, 1.0, 1.0]):
+        synthetic.write(tmp_path, synthetic.record("digits", "cnn", seed, v, refs=DIGITS))
+    boards = leaderboards(load(tmp_path))
+    cp = boards[BoardKey("cartpole", "rl", "standard")].set_index("model")
+    assert cp.loc["ppo", "ci_low"] == pytest.approx(500 * 0.05 ** (1 / 3)) and cp.loc["ppo", "ci_high"] == 500.0
+    assert cp.loc["dqn", "ci_low"] == 0.0 and cp.loc["dqn", "ci_high"] == 500.0  # the t interval is [-350.7, 1030]
+    assert (cp.loc["ppo", "bound_low"], cp.loc["ppo", "bound_high"]) == (0.0, 500.0)
+    digits = boards[DIGITS_KEY].set_index("model")
+    assert digits.loc["cnn", "ci_high"] == 1.0 and digits.loc["cnn", "ci_low"] < 0.98
+    assert "| 1 | ppo | 3 | 500 [184.2, 500] |" in to_markdown(boards)
+
+
 def test_time_columns_are_training_seconds(tmp_path):
     from reports.render import to_markdown
 

@@ -30,22 +30,26 @@ REGISTRY.add_family(
 )
 
 
-def _refs(random: float, reference: float, threshold: float | None) -> dict:
+def _refs(random: float, reference: float, threshold: float | None, bounds: tuple[float, float] | None = None) -> dict:
     """random: measured by `python -m tasks.rl.random_returns` (100 episodes, seeds 0..99, uniform actions)
     unless said otherwise; reference: best score of the suite's algorithms in rl-baselines3-zoo's benchmark.md;
     threshold: gymnasium's `reward_threshold` for "solved" unless said otherwise. Every figure with its
-    source: README.md, "References"."""
+    source: README.md, "References". bounds: the range an episode's return cannot leave (CartPole's 500
+    steps of +1), so that reports keep intervals inside it and read seeds all at the cap as saturated."""
     out = {"random": random, "reference": reference, "curve_metric": "eval/mean_return"}
     if threshold is not None:
         out["threshold"] = threshold
+    if bounds is not None:
+        out["bounds"] = list(bounds)
     return out
 
 
 # (name, target, description, traits, refs)
 _PROBLEMS = [
-    ("cartpole", "CartPole-v1, max return 500", "discrete", "classic-control", _refs(23.68, 500.0, 475.0)),
-    ("acrobot", "Acrobot-v1, return -500..0", "discrete", "classic-control", _refs(-497.08, -73.5, -100.0)),  # ref: PPO
-    ("mountaincar", "MountainCar-v0, return -200..~-100", "discrete", "classic-control", _refs(-200.0, -100.8, -110.0)),  # ref: DQN
+    ("cartpole", "CartPole-v1, max return 500", "discrete", "classic-control", _refs(23.68, 500.0, 475.0, (0.0, 500.0))),
+    ("acrobot", "Acrobot-v1, return -500..0", "discrete", "classic-control", _refs(-497.08, -73.5, -100.0, (-500.0, 0.0))),  # ref: PPO
+    # mountaincar's reference: DQN
+    ("mountaincar", "MountainCar-v0, return -200..~-100", "discrete", "classic-control", _refs(-200.0, -100.8, -110.0, (-200.0, 0.0))),
     # reference: the zoo's benchmark.md SAC score (94.7).
     ("mountaincar_continuous", "MountainCarContinuous-v0", "continuous", "classic-control", _refs(-33.25, 94.0, 90.0)),
     # Pendulum has no gymnasium threshold: -200 is the suite's success bar. reference: the zoo's TD3 score.
