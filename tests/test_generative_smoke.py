@@ -56,9 +56,8 @@ def test_smoke_run(task_id, results):
     for a in rec["artifacts"]:
         assert (run_dir / a["path"]).stat().st_size > 2_000, a
     curves = pd.read_parquet(run_dir / "curves.parquet")
-    assert "interpolation.png" in arts
     if "generation" in rec["families"]:
-        assert "samples.png" in arts
+        assert {"samples.png", "latent_interpolation.png"} <= arts  # every built-in has a latent space (contract.Decoder)
         assert m["gen/fd_floor"] < m["gen/fd_ceiling"] < m["gen/fd_trivial_mean"]
         assert m["gen/fd_normalized"] == pytest.approx((m["gen/fd"] - m["gen/fd_floor"]) / (m["gen/fd_ceiling"] - m["gen/fd_floor"]))
         for key in ("gen/precision", "gen/recall", "gen/coverage", "gen/class_entropy"):
@@ -68,7 +67,7 @@ def test_smoke_run(task_id, results):
         assert "loss_curves.png" in arts
         assert rec["info"]["epochs"] == 2
     if "autoencoding" in rec["families"]:
-        assert "reconstructions.png" in arts
+        assert {"reconstructions.png", "interpolation.png"} <= arts
         assert m["test/mse_mean_image"] == pytest.approx(get_registry().problem("digits").refs["autoencoding"]["random"], abs=1e-4)
         assert 0 <= m["test/probe_acc"] <= 1 and m["test/bce"] > 0
         assert {"train/loss", "val/loss"} <= set(curves["metric"])

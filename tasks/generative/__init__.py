@@ -1,5 +1,9 @@
 """Generation and autoencoding: the catalog. Names only; the code lives in the modules named by each target.
 
+Every model is a trainer of the family contracts (contract.py: fit, then sample / reconstruct and encode);
+the built-ins are in trainers.py, registered here by name, as a plug-in's would be with the decorator
+(plugin_example.py, plugin_example_ae.py; `bench contract generation`).
+
 Problems are the classification catalog's image problems (`digits`, and `mnist`/`fashion_mnist`
 when registered there): their ProblemSpecs list these two families and carry their refs, because a
 problem name is registered once. The runner loads the classification data and ignores labels except
@@ -29,6 +33,9 @@ REGISTRY.add_family(
         description="generative models judged on the problem's own classifier features: Fréchet distance scaled "
         "so 0 = real data and 1 = pixel noise; also KID, k-NN precision/recall, class coverage",
         curve_metric="val/fd",
+        contract=f"{_HERE}.contract:Generation",
+        example=f"{_HERE}:plugin_example.py",
+        probe=f"{_HERE}.probe:generation",
     )
 )
 
@@ -42,6 +49,9 @@ REGISTRY.add_family(
         presets={"smoke": {"max_epochs": 2, "early_stopping_patience": 0, "iw_samples": 10}},
         description="autoencoders judged by test reconstruction MSE; also BCE, linear-probe accuracy on the codes, VAE ELBO and IW-NLL",
         curve_metric="val/mse",
+        contract=f"{_HERE}.contract:Autoencoding",
+        example=f"{_HERE}:plugin_example_ae.py",
+        probe=f"{_HERE}.probe:autoencoding",
     )
 )
 
@@ -95,7 +105,15 @@ for name, desc, presets in [
     ),
 ]:
     REGISTRY.add_model(
-        ModelSpec(name=name, families=("generation",), target=f"{_HERE}.models:{name}", description=desc, presets=presets, requires=_IMAGE)
+        ModelSpec(
+            name=name,
+            families=("generation",),
+            target=f"{_HERE}.trainers:{name}",
+            description=desc,
+            presets=presets,
+            requires=_IMAGE,
+            kind="trainer",
+        )
     )
 
 for name, families, desc in [
@@ -107,10 +125,11 @@ for name, families, desc in [
         ModelSpec(
             name=name,
             families=families,
-            target=f"{_HERE}.models:{name}",
+            target=f"{_HERE}.trainers:{name}",
             description=desc,
             presets={"standard": _AE_STANDARD, **_vision(name, 30, early_stopping_patience=5)},
             requires=_IMAGE,
+            kind="trainer",
         )
     )
 

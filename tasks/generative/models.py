@@ -1,10 +1,11 @@
 """Generators, discriminators and autoencoders as plain `nn.Module`s built from the problem's input shape.
 
-Contract (what a plug-in factory returns; keyword defaults become config keys):
-- generation models: `nn.ModuleDict(generator=G, discriminator=D)`, G(z (B, latent_dim)) -> (B, *shape) in [0, 1],
+The networks only; how they are trained (the adversarial game, the (variational) autoencoder loss) and
+what the family calls (fit, sample, reconstruct, encode) are in trainers.py. Shapes:
+- GANs: `nn.ModuleDict(generator=G, discriminator=D)`, G(z (B, latent_dim)) -> (B, *shape) in [0, 1],
   G has `latent_dim`; D(x) -> (B,) logits (or critic scores).
-- autoencoding models: a module with `encode(x) -> (B, latent)` and `decode(z) -> (B, *shape) logits`;
-  the VAE's `encode` returns (mu, logvar).
+- autoencoders: `encode(x) -> (B, latent)` and `decode(z) -> (B, *shape) logits`; the VAE's `encode`
+  returns (mu, logvar).
 
 Pixels are in [0, 1] everywhere, so generators end in a sigmoid (DCGAN's tanh would need [-1, 1] data).
 Conv models need H and W divisible by 4 (8x8 digits: 2x2 bottleneck, 28x28 MNIST: 7x7).

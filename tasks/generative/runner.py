@@ -1,11 +1,13 @@
-"""Train a GAN or an autoencoder with Lightning; judge generation on domain features, reconstruction on the test split.
+"""The generation and autoencoding protocol: data, fit, then judge what the model samples, reconstructs and encodes.
 
     bench run digits_dcgan digits_vae --seeds 3 --preset standard
 
-One runner serves both families: the model's factory output decides the path (a ModuleDict with a
-`generator` is a GAN). The VAE's single run fills the metrics of both families it is ranked in.
-Data come from the classification loaders; labels are used only by the linear probe and by the
-feature extractor (class coverage).
+The model is a trainer of the family contracts (contract.py): this runner hands it the problem's images
+in [0, 1], times its `fit`, and judges `sample` (generation: domain-feature FD, KID, precision/recall,
+class coverage, collapse) and `reconstruct` / `encode` (autoencoding: test MSE and BCE, linear probe)
+the same way for every model. A model ranked in both families (the VAE) is judged for both from one
+run. Optional methods a model declares (contract.Decoder, contract.ExtraMetrics) add interpolation
+grids and model-specific metrics. Labels are used only by the linear probe and the feature extractor.
 """
 
 from __future__ import annotations
@@ -15,20 +17,16 @@ import dataclasses
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from suite.backends.lightning import fit, tensor_loader
-from suite.config import model_field_names
 from suite.context import RunContext
+from suite.contract import build, require
 from suite.errors import Diverged, UserError
 from tasks.generative import artifacts as A
-from tasks.generative.models import VAE
-from tasks.generative.modules import AutoencoderModule, GanModule, vae_elbo_and_nll
+from tasks.generative.contract import EVAL_SEED, Decoder, ExtraMetrics, FitContext
 
-GAN_LOSS = {"wgan_gp": "wgan_gp"}  # every other generation model plays the non-saturating BCE game
-EVAL_SEED = 10_000  # sampling for evaluation has its own RNG: metrics differ between seeds only by the model
 COLLAPSE_ENTROPY = 0.2  # below this normalised class entropy the samples are (nearly) one class: mode collapse
 COLLAPSE_SPREAD = 0.05  # samples whose per-pixel std is under 5 % of the data's are (nearly) one image
+EVAL_BATCH = 1024  # images per call of reconstruct / encode: bounded memory on MNIST's 10k test images
 
 
 def unit_range(data):
@@ -41,33 +39,52 @@ def unit_range(data):
     return dataclasses.replace(data, x_train=f(data.x_train), x_val=f(data.x_val), x_test=f(data.x_test))
 
 
-def load_data(ctx: RunContext):
+def load_data(task, cfg):
     """The classification loader's data (MNIST-like loaders take `data_dir`), subset if asked, pixels in [0, 1]."""
     import inspect
 
-    loader = ctx.task.problem.load()
-    data = loader(ctx.config.data_dir or None) if "data_dir" in inspect.signature(loader).parameters else loader()
-    if ctx.config.subset:
-        data = data.subset(ctx.config.subset)
+    loader = task.problem.load()
+    data = loader(cfg.data_dir or None) if "data_dir" in inspect.signature(loader).parameters else loader()
+    if cfg.subset:
+        data = data.subset(cfg.subset)
+    if len(data.input_shape) != 3:
+        raise UserError(f"{task.id}: generative models take (C, H, W) images; {task.problem.name} has shape {data.input_shape}")
     return unit_range(data)
 
 
 def run(ctx: RunContext) -> None:
-    data = load_data(ctx)
-    if len(data.input_shape) != 3:
-        raise UserError(f"{ctx.task.id}: generative models take (C, H, W) images; {ctx.task.problem.name} has shape {data.input_shape}")
-    kwargs = {k: getattr(ctx.config, k) for k in model_field_names(ctx.task)}
-    net = ctx.task.model.load()(data.input_shape, **kwargs)
-    if isinstance(net, nn.ModuleDict) and "generator" in net:
-        run_gan(ctx, net, data)
-    else:
-        run_autoencoder(ctx, net, data)
+    task, families = ctx.task, ctx.task.families
+    data = load_data(task, ctx.config)
+    trainer = build(ctx, input_shape=data.input_shape)
+    for family in families:  # a model ranked in two families meets both contracts
+        require(trainer, task, family)
+    judge = _judge(ctx, data) if "generation" in families else None
+    with ctx.phase("train"):
+        trainer.fit(torch.as_tensor(data.x_train), torch.as_tensor(data.x_val), FitContext(ctx, judge))
+    with ctx.phase("eval"), torch.no_grad():
+        if "autoencoding" in families:
+            judge_autoencoder(ctx, trainer, data)
+        if "generation" in families:
+            # the collapse check is a generation key: a model ranked here beside its first family (the VAE) has none
+            check = ctx.config.collapse_check if task.family == "generation" else False
+            _judge_generator(ctx, judge, data, trainer.sample, check)
+            if isinstance(trainer, Decoder):
+                gen = torch.Generator().manual_seed(EVAL_SEED + 1)
+                z0, z1 = (torch.randn(8, trainer.latent_dim, generator=gen) for _ in range(2))
+                _interpolate(ctx, trainer.decode, z0, z1, "latent interpolation", "latent_interpolation.png")
 
 
-def _loaders(ctx: RunContext, data, batch_size: int):
-    train = tensor_loader(torch.as_tensor(data.x_train), batch_size=batch_size, shuffle=True, seed=ctx.seed)
-    val = tensor_loader(torch.as_tensor(data.x_val), batch_size=1024, shuffle=False)
-    return train, val
+def images(out, where: str) -> torch.Tensor:
+    """What a model returned as a float32 tensor; a value torch cannot read is one line naming the method."""
+    try:
+        return torch.as_tensor(out, dtype=torch.float32)
+    except (TypeError, ValueError, RuntimeError) as exc:
+        raise UserError(f"{where} returned {type(out).__name__}, not a tensor or array: {exc}") from exc
+
+
+def batched(fn, x: torch.Tensor, where: str) -> torch.Tensor:
+    """fn over x in batches of EVAL_BATCH, concatenated."""
+    return torch.cat([images(fn(b), where) for b in x.split(EVAL_BATCH)])
 
 
 def _judge(ctx: RunContext, data):
@@ -105,7 +122,11 @@ def _inception_fid(ctx: RunContext, data, samples: torch.Tensor) -> None:
 @torch.no_grad()
 def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: bool) -> torch.Tensor:
     """Generation metrics of n = |test| samples from `generate(z)`; raises Diverged on NaN or collapse (after recording them)."""
-    samples = generate(judge.n, torch.Generator().manual_seed(EVAL_SEED))  # (n, *shape)
+    samples = images(generate(judge.n, torch.Generator().manual_seed(EVAL_SEED)), "sample")  # (n, *shape)
+    if samples.shape != (judge.n, *data.x_train.shape[1:]):
+        raise UserError(
+            f"sample({judge.n}, generator) returned shape {tuple(samples.shape)}; expected {(judge.n, *data.x_train.shape[1:])}"
+        )
     if not torch.isfinite(samples).all():
         raise Diverged("generator produced non-finite samples")
     ctx.metrics.update(judge.evaluate(samples))
@@ -119,57 +140,14 @@ def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: boo
 
 
 @torch.no_grad()
-def _interpolate(ctx: RunContext, decode, z0: torch.Tensor, z1: torch.Tensor, caption: str) -> None:
+def _interpolate(ctx: RunContext, decode, z0: torch.Tensor, z1: torch.Tensor, caption: str, name: str = "interpolation.png") -> None:
     """Rows of 10 images decoded along straight lines between pairs of latents z0[i] -> z1[i]."""
     t = torch.linspace(0, 1, 10)[None, :, None]  # (1, 10, 1)
     z = (z0[:, None] * (1 - t) + z1[:, None] * t).flatten(0, 1)  # (rows*10, L)
-    A.save_grid(ctx, decode(z).numpy(), "interpolation.png", caption)
+    A.save_grid(ctx, images(decode(z), "decode").numpy(), name, caption)
 
 
-# -- GANs --------------------------------------------------------------------------------------------
-
-
-def run_gan(ctx: RunContext, nets: nn.ModuleDict, data) -> None:
-    cfg = ctx.config
-    judge = _judge(ctx, data)
-    module = GanModule(nets, cfg, GAN_LOSS.get(ctx.task.model.name, "bce"), judge=judge.fd, n_val=judge.n)
-    train, val = _loaders(ctx, data, cfg.batch_size)
-    fitted = fit(
-        ctx,
-        module,
-        train,
-        val,
-        max_epochs=cfg.max_epochs,
-        precision=cfg.precision,
-        early_stopping_patience=cfg.early_stopping_patience,
-        monitor="val/fd",
-        mode="min",
-    )
-    ctx.resources["throughput"] = module.d_steps * cfg.batch_size / max(ctx.timing["train_s"], 1e-9)
-    ctx.info["params"] = {
-        "generator": sum(p.numel() for p in module.G.parameters()),
-        "discriminator": sum(p.numel() for p in module.D.parameters()),
-    }
-    ctx.info["d_steps"] = module.d_steps
-    ctx.info["epochs"] = fitted.epochs
-    A.save_loss_curves(ctx)
-    G = module.G.cpu().eval()
-    with ctx.phase("eval"):
-        _judge_generator(ctx, judge, data, lambda n, gen: G(torch.randn(n, G.latent_dim, generator=gen)), cfg.collapse_check)
-        gen = torch.Generator().manual_seed(EVAL_SEED + 1)
-        _interpolate(
-            ctx, G, torch.randn(8, G.latent_dim, generator=gen), torch.randn(8, G.latent_dim, generator=gen), "latent interpolation"
-        )
-
-
-# -- autoencoders ------------------------------------------------------------------------------------
-
-
-@torch.no_grad()
-def _codes(net: nn.Module, x: np.ndarray) -> torch.Tensor:
-    """Deterministic latent codes (the posterior mean for a VAE): (N, latent)."""
-    out = [net.encode(b) for b in torch.as_tensor(x).split(1024)]
-    return torch.cat([o[0] if isinstance(o, tuple) else o for o in out])
+# -- autoencoding -------------------------------------------------------------------------------------
 
 
 def linear_probe(z_train: np.ndarray, y_train: np.ndarray, z_test: np.ndarray, y_test: np.ndarray) -> float:
@@ -183,40 +161,22 @@ def linear_probe(z_train: np.ndarray, y_train: np.ndarray, z_test: np.ndarray, y
     return float(clf.score(z_test, y_test))
 
 
-def run_autoencoder(ctx: RunContext, net: nn.Module, data) -> None:
-    cfg = ctx.config
-    variational = isinstance(net, VAE)
-    generates = "generation" in ctx.task.families
-    judge = _judge(ctx, data) if generates else None
-    module = AutoencoderModule(net, cfg, variational)
-    train, val = _loaders(ctx, data, cfg.batch_size)
-    fitted = fit(
-        ctx, module, train, val, max_epochs=cfg.max_epochs, precision=cfg.precision, early_stopping_patience=cfg.early_stopping_patience
-    )
-    ctx.resources["throughput"] = fitted.steps * cfg.batch_size / max(ctx.timing["train_s"], 1e-9)
-    net = net.cpu().eval()
-
-    with ctx.phase("eval"), torch.no_grad():
-        x = torch.as_tensor(data.x_test)
-        z_test = _codes(net, data.x_test)
-        logits = torch.cat([net.decode(b) for b in z_test.split(1024)])  # (N, *shape)
-        recon = logits.sigmoid()
-        ctx.metrics["test/mse"] = float(F.mse_loss(recon, x))
-        ctx.metrics["test/bce"] = float(F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x))
-        mean_img = torch.as_tensor(data.x_train).mean(0, keepdim=True)
-        ctx.metrics["test/mse_mean_image"] = float(F.mse_loss(mean_img.expand_as(x), x))  # the trivial baseline
-        ctx.metrics["test/probe_acc"] = linear_probe(_codes(net, data.x_train).numpy(), data.y_train, z_test.numpy(), data.y_test)
-        if variational:
-            gen = torch.Generator().manual_seed(EVAL_SEED)
-            elbo, nll = vae_elbo_and_nll(net, x, cfg.iw_samples, gen)
-            ctx.metrics["test/elbo"], ctx.metrics["test/nll_iw"] = elbo, nll
-        pairs = torch.stack([x[:50], recon[:50]], 1).reshape(10, 10, *x.shape[1:])  # rows: input, recon, input, ...
-        A.save_grid(
-            ctx, pairs.reshape(100, *x.shape[1:]).numpy(), "reconstructions.png", "test inputs (odd columns) and their reconstructions"
-        )
+def judge_autoencoder(ctx: RunContext, trainer, data) -> None:
+    x = torch.as_tensor(data.x_test)  # (N, C, H, W)
+    z_test = batched(trainer.encode, x, "encode")  # (N, L)
+    recon = batched(trainer.reconstruct, x, "reconstruct")  # (N, C, H, W)
+    if recon.shape != x.shape:
+        raise UserError(f"reconstruct(x) returned shape {tuple(recon.shape)} for x of shape {tuple(x.shape)}")
+    ctx.metrics["test/mse"] = float(F.mse_loss(recon, x))
+    ctx.metrics["test/bce"] = float(F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x))
+    mean_img = torch.as_tensor(data.x_train).mean(0, keepdim=True)
+    ctx.metrics["test/mse_mean_image"] = float(F.mse_loss(mean_img.expand_as(x), x))  # the trivial baseline
+    z_train = batched(trainer.encode, torch.as_tensor(data.x_train), "encode")
+    ctx.metrics["test/probe_acc"] = linear_probe(z_train.flatten(1).numpy(), data.y_train, z_test.flatten(1).numpy(), data.y_test)
+    if isinstance(trainer, ExtraMetrics):
+        ctx.metrics.update(trainer.extra_metrics(x))
+    pairs = torch.stack([x[:50], recon[:50]], 1).reshape(10, 10, *x.shape[1:])  # rows: input, recon, input, ...
+    A.save_grid(ctx, pairs.reshape(100, *x.shape[1:]).numpy(), "reconstructions.png", "test inputs (odd columns) and their reconstructions")
+    if isinstance(trainer, Decoder):
         idx = torch.arange(8)
-        _interpolate(ctx, lambda z: net.decode(z).sigmoid(), z_test[idx], z_test[idx + 8], "interpolation between encoded test images")
-        if generates:
-            _judge_generator(
-                ctx, judge, data, lambda n, gen: net.decode(torch.randn(n, net.latent_dim, generator=gen)).sigmoid(), check_collapse=False
-            )
+        _interpolate(ctx, trainer.decode, z_test[idx], z_test[idx + 8], "interpolation between encoded test images")
