@@ -1,10 +1,11 @@
-"""The README's "Measured here" table, computed from the shipped baseline records.
+"""The "Measured here" tables of the family pages (docs/families/*.md), computed from the shipped baseline records.
 
-    python scripts/measured_table.py            print the table
-    python scripts/measured_table.py --write    put it into README.md between its markers
+    python scripts/measured_table.py            print the tables
+    python scripts/measured_table.py --write    put each family's table into its page between its markers
 
-`tests/test_readme_numbers.py` fails when README.md and the records disagree, so every number the
-README quotes comes from a record in reports/baseline/, never from a hand copy.
+`tests/test_readme_numbers.py` (and the docs build, `scripts/docs_hooks.py`) fail when a page and the
+records disagree, so every number these tables quote comes from a record in reports/baseline/, never
+from a hand copy.
 """
 
 from __future__ import annotations
@@ -17,53 +18,72 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from readme_blocks import cli, marked  # noqa: E402
+from readme_blocks import marked, replace  # noqa: E402
 
 from reports.records import BASELINE_DIR  # noqa: E402
 from reports.stats import t_interval  # noqa: E402
 from suite import store  # noqa: E402
 
-README = ROOT / "README.md"
-BEGIN, END = "<!-- measured:begin (scripts/measured_table.py --write) -->", "<!-- measured:end -->"
+DOCS = ROOT / "docs" / "families"
+END = "<!-- measured:end -->"
 
-# (task, preset, what the metric is called, published figure and its source)
-ROWS = [
-    ("mnist1d_logreg", "standard", "test acc", "32 % (MNIST-1D paper)"),
-    ("mnist1d_mlp", "standard", "test acc", "68 % (MNIST-1D paper)"),
-    ("mnist1d_cnn", "standard", "test acc", "94 % (MNIST-1D paper)"),
-    ("mnist1d_gru", "standard", "test acc", "91 % (MNIST-1D paper)"),
-    ("digits_mlp", "standard", "test acc", "–"),
-    ("digits_cnn", "standard", "test acc", "–"),
-    # Fashion-MNIST: the submitted figures in Zalando's README benchmark table (github.com/zalandoresearch/fashion-mnist)
-    ("fashion_mnist_logreg", "standard", "test acc", "–"),
-    ("fashion_mnist_mlp", "standard", "test acc", "90.0 % (MLP 256-128-64, Zalando's table)"),
-    ("fashion_mnist_lenet5", "standard", "test acc", "–"),
-    ("fashion_mnist_cnn", "standard", "test acc", "87.6-91.6 % (2 conv + pooling, Keras / TF >300 epochs, Zalando's table)"),
-    ("fashion_mnist_cnn_dropout", "standard", "test acc", "–"),
-    ("fashion_mnist_resnet", "standard", "test acc", "94.9 % (ResNet18 + augmentation, Zalando's table)"),
-    ("cartpole_ppo", "standard", "final return", "500 (zoo, 1 seed)"),
-    ("cartpole_dqn", "standard", "final return", "500 (zoo, 1 seed)"),
-    ("cartpole_dqn", "stable", "final return", "–"),
-    ("acrobot_dqn", "standard", "final return", "−76.6 (zoo, 1 seed)"),
-    ("pendulum_sac", "standard", "final return", "−157.0 (zoo, 1 seed)"),
-    ("lunarlander_ppo", "standard", "final return", "242.1 (zoo, 1 seed)"),
-    ("digits_dcgan", "standard", "FD, normalised", "–"),
-    ("digits_wgan_gp", "standard", "FD, normalised", "–"),
-    ("digits_gan", "standard", "FD, normalised", "–"),
-    ("digits_vae", "standard", "FD, normalised", "–"),
-    ("digits_conv_ae", "standard", "test MSE", "–"),
-    ("digits_ae", "standard", "test MSE", "–"),
-    ("fashion_mnist_dcgan", "standard", "FD, normalised", "–"),
-    ("fashion_mnist_vae", "standard", "FD, normalised", "–"),
-    ("fashion_mnist_conv_ae", "standard", "test MSE", "–"),
-    ("sunspots_mlp", "standard", "test MASE", "–"),
-    ("sunspots_lstm", "standard", "test MASE", "–"),
-    ("sunspots_seasonal_naive", "standard", "test MASE", "–"),
-    ("co2_mlp", "standard", "test MASE", "–"),
-    ("co2_ets", "standard", "test MASE", "–"),
-    ("elnino_arima", "standard", "test MASE", "–"),
-    ("elnino_gru", "standard", "test MASE", "–"),
-]
+
+def begin(family: str) -> str:
+    return f"<!-- measured:begin {family} (scripts/measured_table.py --write) -->"
+
+
+def page(family: str) -> Path:
+    """The family's docs page, which holds its table."""
+    return DOCS / f"{family}.md"
+
+
+# (task, preset, what the metric is called, published figure and its source), grouped by docs page
+FAMILIES = {
+    "classification": [
+        ("mnist1d_logreg", "standard", "test acc", "32 % (MNIST-1D paper)"),
+        ("mnist1d_mlp", "standard", "test acc", "68 % (MNIST-1D paper)"),
+        ("mnist1d_cnn", "standard", "test acc", "94 % (MNIST-1D paper)"),
+        ("mnist1d_gru", "standard", "test acc", "91 % (MNIST-1D paper)"),
+        ("digits_mlp", "standard", "test acc", "–"),
+        ("digits_cnn", "standard", "test acc", "–"),
+        # Fashion-MNIST: the submitted figures in Zalando's README benchmark table (github.com/zalandoresearch/fashion-mnist)
+        ("fashion_mnist_logreg", "standard", "test acc", "–"),
+        ("fashion_mnist_mlp", "standard", "test acc", "90.0 % (MLP 256-128-64, Zalando's table)"),
+        ("fashion_mnist_lenet5", "standard", "test acc", "–"),
+        ("fashion_mnist_cnn", "standard", "test acc", "87.6-91.6 % (2 conv + pooling, Keras / TF >300 epochs, Zalando's table)"),
+        ("fashion_mnist_cnn_dropout", "standard", "test acc", "–"),
+        ("fashion_mnist_resnet", "standard", "test acc", "94.9 % (ResNet18 + augmentation, Zalando's table)"),
+    ],
+    "rl": [
+        ("cartpole_ppo", "standard", "final return", "500 (zoo, 1 seed)"),
+        ("cartpole_dqn", "standard", "final return", "500 (zoo, 1 seed)"),
+        ("cartpole_dqn", "stable", "final return", "–"),
+        ("acrobot_dqn", "standard", "final return", "−76.6 (zoo, 1 seed)"),
+        ("pendulum_sac", "standard", "final return", "−157.0 (zoo, 1 seed)"),
+        ("lunarlander_ppo", "standard", "final return", "242.1 (zoo, 1 seed)"),
+    ],
+    "generative": [
+        ("digits_dcgan", "standard", "FD, normalised", "–"),
+        ("digits_wgan_gp", "standard", "FD, normalised", "–"),
+        ("digits_gan", "standard", "FD, normalised", "–"),
+        ("digits_vae", "standard", "FD, normalised", "–"),
+        ("digits_conv_ae", "standard", "test MSE", "–"),
+        ("digits_ae", "standard", "test MSE", "–"),
+        ("fashion_mnist_dcgan", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_vae", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_conv_ae", "standard", "test MSE", "–"),
+    ],
+    "forecasting": [
+        ("sunspots_mlp", "standard", "test MASE", "–"),
+        ("sunspots_lstm", "standard", "test MASE", "–"),
+        ("sunspots_seasonal_naive", "standard", "test MASE", "–"),
+        ("co2_mlp", "standard", "test MASE", "–"),
+        ("co2_ets", "standard", "test MASE", "–"),
+        ("elnino_arima", "standard", "test MASE", "–"),
+        ("elnino_gru", "standard", "test MASE", "–"),
+    ],
+}
+ROWS = [r for rows in FAMILIES.values() for r in rows]
 GENERATION_METRIC = "gen/fd_normalized"  # the VAE is ranked as an autoencoder first; the table quotes its FD
 
 
@@ -95,24 +115,40 @@ def row(task: str, preset: str, label: str, published: str) -> str:
     return f"| {name} | {label} | {value} | {seeds} | {train:.1f} | {published} |"
 
 
-def table() -> str:
+def table(family: str) -> str:
     head = [
         "| task | metric | mean [95 % t interval] (per seed) | seeds | train s per run (median) | published |",
         "|---|---|---|---|---|---|",
     ]
-    return "\n".join(head + [row(*r) for r in ROWS])
+    return "\n".join(head + [row(*r) for r in FAMILIES[family]])
 
 
-def block() -> str:
-    return f"{BEGIN}\n{table()}\n{END}"
+def block(family: str) -> str:
+    return f"{begin(family)}\n{table(family)}\n{END}"
 
 
-def readme_block(text: str) -> str | None:
-    return marked(text, BEGIN, END)
+def page_block(family: str) -> str | None:
+    """The family's table as its page has it now (markers included), or None."""
+    return marked(page(family).read_text(), begin(family), END) if page(family).is_file() else None
+
+
+def stale() -> list[str]:
+    """The family pages whose table differs from the records (or lost its markers)."""
+    return [str(page(f).relative_to(ROOT)) for f in FAMILIES if page_block(f) != block(f)]
 
 
 def main() -> None:
-    cli(__doc__, README, BEGIN, END, table, block, "measured table")
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--write", action="store_true", help="replace each family's table in docs/families/FAMILY.md")
+    if not ap.parse_args().write:
+        for family in FAMILIES:
+            print(f"{family}:\n{table(family)}\n")
+        return
+    for family in FAMILIES:
+        changed = replace(page(family), begin(family), END, block(family))
+        print(f"{page(family).relative_to(ROOT)}: measured table {'rewritten' if changed else 'unchanged'} from reports/baseline/")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,56 @@
+"""MkDocs hook (mkdocs.yml `hooks:`): the build fails under --strict when a generated page is stale.
+
+Generated pages and blocks are committed, so they read on GitHub and in a terminal too. Before the
+build this hook recomputes each from its source and warns (an error under `--strict`, as `make docs`
+and CI build) when the committed text differs, naming the command that rewrites it:
+
+- docs/cli.md, from the parsers (scripts/cli_reference.py);
+- the measured tables of docs/families/*.md, from reports/baseline/ (scripts/measured_table.py);
+- README.md's sample output and docs/assets/cartpole_curves.png, from the same records (scripts/readme_sample.py);
+- the tables of tasks/forecasting/README.md and tasks/compression/README.md, which the family pages include.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.hooks.benchsuite")
+
+
+def _script(name: str):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location(f"_docs_{name}", ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def stale_pages() -> list[str]:
+    """One line per stale generated page or block: what is stale and the command that rewrites it."""
+    out = []
+    if _script("cli_reference").stale():
+        out.append("docs/cli.md is stale: run `python scripts/cli_reference.py --write`")
+    for page in _script("measured_table").stale():
+        out.append(f"{page}'s measured table is stale: run `python scripts/measured_table.py --write`")
+    sample = _script("readme_sample")
+    if sample.readme_block(sample.README.read_text()) != sample.block():
+        out.append("README.md's sample output is stale: run `python scripts/readme_sample.py --write`")
+    if sample.picture_digest() != sample.digest():
+        out.append(f"{sample.PICTURE.relative_to(ROOT)} was drawn from other records: run `python scripts/readme_sample.py --write`")
+    forecasting = _script("forecasting_table")
+    text = forecasting.README.read_text()
+    if forecasting.readme_block(text) != forecasting.block() or forecasting.readme_classic_block(text) != forecasting.classic_block():
+        out.append("tasks/forecasting/README.md's tables are stale: run `python scripts/forecasting_table.py --write`")
+    compression = _script("compression_table")
+    if compression.readme_block(compression.README.read_text()) != compression.block():
+        out.append("tasks/compression/README.md's tables are stale: run `python scripts/compression_table.py --write`")
+    return out
+
+
+def on_pre_build(config, **kwargs) -> None:
+    for line in stale_pages():
+        log.warning(line)
