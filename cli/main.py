@@ -23,6 +23,8 @@ examples:
   bench run digits_my_cnn --plugin my_models.py   your own model, registered with @register_model
 
 Results go to ./results (or $BENCH_RESULTS); wandb logs offline unless you are logged in.
+
+docs: docs/index.md (`make docs` builds the site); every command's options: docs/cli.md
 """
 
 

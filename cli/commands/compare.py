@@ -22,6 +22,7 @@ def add(sub, common) -> None:
         description="Run MODEL on every problem it can solve (or --problems) for --seeds seeds unless records exist, "
         "then print per problem each model's mean with a 95 %% interval, its rank, and the probability that MODEL "
         "beats it, and the same probability across problems.",
+        epilog="docs: docs/reading-a-report.md",
     )
     p.add_argument("model", metavar="MODEL", help="a registered model name (built-in or from a plug-in)")
     p.add_argument("--against", default=None, help="comma-separated model names (default: every model with records on the same problems)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-DOCS = "docs: README.md, section 'Plug in your own model'"
+DOCS = "docs: docs/plugging-in.md"
 
 
 def add(sub, common) -> None:

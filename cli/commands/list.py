@@ -11,6 +11,7 @@ def add(sub, common) -> None:
         parents=[common],
         help="list tasks (problem × model), problems, models or suites",
         description="List registered tasks. A task id is <problem>_<model>.",
+        epilog="docs: docs/getting-started.md",
     )
     p.add_argument("--family", help="only this family: classification, generation, autoencoding, forecasting, rl")
     p.add_argument("--what", choices=["tasks", "problems", "models", "suites"], default="tasks")

@@ -17,6 +17,7 @@ def add(sub, common) -> None:
         help="write leaderboards, statistics and plots (md, csv+parquet, html)",
         description="Aggregate every run record into leaderboards: printed, and written to --out. "
         "Shipped baseline records (reports/baseline/) fill in built-in tasks you have not run.",
+        epilog="docs: docs/reading-a-report.md",
     )
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument("--out", default=None, help="output directory (default <results>/report)")

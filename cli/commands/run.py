@@ -14,6 +14,7 @@ def add(sub, common) -> None:
         help="train and evaluate tasks over seeds",
         description="Train and evaluate each TASK (id <problem>_<model>, or a suite name) for each seed. "
         "A run whose config, preset and seed already have a record is skipped as cached.",
+        epilog="docs: docs/getting-started.md",
     )
     p.add_argument("tasks", nargs="+", metavar="TASK", help="task ids like cartpole_dqn, or suite names")
     add_run_options(p)

@@ -8,7 +8,7 @@ import sys
 
 
 def add(sub, common) -> None:
-    p = sub.add_parser("show", parents=[common], help="print the recorded runs of a task")
+    p = sub.add_parser("show", parents=[common], help="print the recorded runs of a task", epilog="docs: docs/record-schema.md")
     p.add_argument("task", metavar="TASK")
     p.add_argument("--results", default=None, help="results directory (default $BENCH_RESULTS or ./results)")
     p.add_argument("--json", action="store_true", help="print the full records as JSON")

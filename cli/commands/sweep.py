@@ -20,6 +20,8 @@ examples:
   bench sweep default --seeds 5                       the leaderboard suite, 5 seeds, one process per core
   bench sweep rl --executor ray --address auto        the RL tasks as tasks on a running Ray cluster
   bench sweep default --seeds 5 --retry-failed        finish an interrupted sweep and redo failures
+
+docs: docs/sweeps.md
 """
 
 

@@ -29,6 +29,8 @@ examples:
   bench tune sunspots_lstm --trials 20 space.lr=loguniform:1e-4:1e-2 space.loss=off
   bench tune cartpole_dqn --trials 50 --seeds-per-trial 2 --executor ray --address auto
   bench run digits_mlp --preset tuned:digits_mlp --seeds 0-9     the tuned preset, like any preset
+
+docs: docs/tuning.md
 """
 
 
