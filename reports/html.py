@@ -172,7 +172,7 @@ def page(boards: dict, suite: pd.DataFrame, figures: list[Figure], runs: pd.Data
         f"{escape(', '.join(f'{k}: {v}' for k, v in src.items()))} · hardware: {escape('; '.join(hw) or '?')}</p>",
         "<nav><a href='#suite'>suite</a><a href='#boards'>leaderboards</a><a href='#plots'>plots</a>"
         "<a href='#curves'>learning curves</a><a href='#artifacts'>artifacts</a><a href='#failed'>failed runs</a></nav>",
-        "<h2 id='suite'>Suite: normalised scores across problems</h2>",
+        "<h2 id='suite'>Suite: normalised scores across problems, ranked within each family</h2>",
         f"<p class='legend'>{escape(SUITE_LEGEND)}</p>",
     ]
     if suite is not None and not suite.empty:

@@ -298,8 +298,8 @@ def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[Bo
     return out
 
 
-SUITE_COLUMNS = ["rank", "model", "entry", "preset", "problems", "runs", "iqm", "iqm_low", "iqm_high", "mean", "median"]
-SUITE_COLUMNS += ["optimality_gap", "ttt_score", "time_s", "time_from_wall"]
+SUITE_COLUMNS = ["family", "metric", "rank", "model", "entry", "preset", "problems", "normalised", "family_problems", "runs"]
+SUITE_COLUMNS += ["iqm", "iqm_low", "iqm_high", "mean", "median", "optimality_gap", "ttt_score", "time_s", "time_from_wall"]
 SHORT = {"iqm": "iqm", "mean": "mean", "median": "median", "optimality_gap": "og"}  # column prefix of each interval
 
 
@@ -319,12 +319,20 @@ def _suite_row(m: pd.DataFrame, norm: np.ndarray, ttt: float) -> dict:
 
 
 def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd.DataFrame:
-    """One row per entry across every problem it ran, from normalised scores, ranked by coverage then IQM.
+    """One row per entry within each family and primary metric, from normalised scores, ranked by IQM there.
 
-    Columns: `entry` and `preset` (the data), `model` (their label), aggregates (IQM, mean, median,
-    optimality gap) with stratified-bootstrap intervals, the AlgoPerf time-to-target score over
-    problems with a threshold, problems covered, mean training seconds per run (`time_s`).
-    Problems without reference points have no normalised score and are left out (counted apart).
+    A family's problems share one metric and one kind of model, so entries are ranked only against
+    the others of their (family, metric): a classifier's accuracy and a forecaster's MASE are never
+    pooled, and a VAE has a row in generation and one in autoencoding. Every problem weighs the same
+    in each aggregate, whatever its seed count (`stats.aggregate_intervals`). `normalised` of
+    `family_problems`: of the family's problems with reference points (that any entry ran), how many
+    this entry ran; an entry that ran fewer is ranked on those, which the column says.
+
+    Columns: `family`, `metric`, `rank` (within them), `entry` and `preset` (the data), `model` (their
+    label), aggregates (IQM, mean, median, optimality gap) with stratified-bootstrap intervals, the
+    AlgoPerf time-to-target score over the family's problems with a threshold, mean training
+    seconds per run (`time_s`). Problems without reference points have no normalised score and are
+    left out of the aggregates (counted in `problems`).
     """
     if runs.empty:
         return pd.DataFrame(columns=SUITE_COLUMNS)
@@ -336,21 +344,22 @@ def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd
     ok = runs[runs["status"] == "ok"]
     ttt = time_profile_scores(runs)
     norm = _floats(ok, "norm")
+    scored = ok[np.isfinite(norm)]
+    family_problems = scored.groupby(["family", "primary_metric", "preset"])["problem"].nunique().to_dict()
     rows = []
-    for (entry, pre), m in ok.groupby(["entry", "preset"], sort=True):
+    for (family, metric, entry, pre), m in ok.groupby(["family", "primary_metric", "entry", "preset"], sort=True):
         label = entry if preset is not None else f"{entry} [{pre}]"
-        row = _suite_row(m, norm[ok.index.get_indexer(m.index)], ttt.get((entry, pre), float("nan")))
-        rows.append({"model": label, "entry": entry, "preset": pre, **row})
+        row = _suite_row(m, norm[ok.index.get_indexer(m.index)], ttt.get((entry, pre, family), float("nan")))
+        row["family_problems"] = int(family_problems.get((family, metric, pre), 0))
+        rows.append({"family": family, "metric": metric, "model": label, "entry": entry, "preset": pre, **row})
     if not rows:
         return pd.DataFrame(columns=SUITE_COLUMNS)
-    # An IQM over 2 problems is not comparable with one over 5, so entries that ran more of the
-    # normalised problems rank first and IQM orders entries of equal coverage.
     table = (
         pd.DataFrame(rows)
-        .sort_values(["normalised", "iqm", "model"], ascending=[False, False, True], na_position="last")
+        .sort_values(["family", "metric", "iqm", "model"], ascending=[True, True, False, True], na_position="last")
         .reset_index(drop=True)
     )
-    table.insert(0, "rank", range(1, len(table) + 1))
+    table.insert(2, "rank", table.groupby(["family", "metric"]).cumcount() + 1)
     return table
 
 
@@ -370,21 +379,20 @@ def time_matrix(runs: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
     return list(wide.index), list(wide.columns), wide.to_numpy(dtype=float)
 
 
-def time_profile_scores(runs: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """AlgoPerf score per (entry, preset): area under ρ(τ), τ in [1, 4], over problems with a threshold.
+def time_profile_scores(runs: pd.DataFrame) -> dict[tuple[str, str, str], float]:
+    """AlgoPerf score per (entry, preset, family): area under ρ(τ), τ in [1, 4], over problems with a threshold.
 
     Entries are compared within one preset and family (a DQN is not timed on digits); there a
-    problem an entry did not run counts as a miss, as AlgoPerf scores a missing workload. An entry in
-    several families gets the mean of its family scores.
+    problem an entry did not run counts as a miss, as AlgoPerf scores a missing workload.
     """
     runs = add_derived(runs)
-    scores: dict[tuple[str, str], list[float]] = {}
+    scores: dict[tuple[str, str, str], float] = {}
     if runs.empty:
         return {}
-    for (pre, _fam), sub in runs.groupby(["preset", "family"]):
+    for (pre, fam), sub in runs.groupby(["preset", "family"]):
         entries, _, times = time_matrix(sub)
         if not entries:
             continue
         for e, s in zip(entries, stats.profile_score(stats.performance_ratios(times))):
-            scores.setdefault((e, pre), []).append(float(s))
-    return {k: float(np.mean(v)) for k, v in scores.items()}
+            scores[(e, pre, fam)] = float(s)
+    return scores

@@ -130,6 +130,21 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
     return figs
 
 
+def _suite_labels(suite: pd.DataFrame) -> list[str]:
+    """Suite rows named by model, and by family too where the rows span several (a VAE ranks in two)."""
+    if "family" not in suite or suite["family"].nunique() <= 1:
+        return [str(m) for m in suite["model"]]
+    return [f"{m} · {f}" for m, f in zip(suite["model"], suite["family"])]
+
+
+def _top_family(suite: pd.DataFrame, top_k: int) -> pd.DataFrame:
+    """The first family's rows of the suite table, best first: entries are compared only within a family."""
+    if "family" not in suite or suite.empty:
+        return suite.head(top_k)
+    first = suite[["family", "metric"]].iloc[0]
+    return suite[(suite["family"] == first["family"]) & (suite["metric"] == first["metric"])].head(top_k)
+
+
 def interval_estimates(suite: pd.DataFrame, out: Path, top_k: int = 15) -> Figure | None:
     """rliable's interval-estimate plot: IQM, median, mean and optimality gap of normalised scores."""
     if suite is None or suite.empty or not np.isfinite(suite["iqm"]).any():
@@ -150,7 +165,7 @@ def interval_estimates(suite: pd.DataFrame, out: Path, top_k: int = 15) -> Figur
         ax.set_title(label, fontsize=10)
         ax.set_xlabel("normalised score")
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, s["model"])
+    axes[0].set_yticks(y, _suite_labels(s))
     fig.subplots_adjust(left=0.14, right=0.98, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight(), wspace=0.12)
     fig.suptitle("Aggregate normalised scores with 95 % stratified-bootstrap intervals", fontsize=10)
     return _save(fig, out, "interval_estimates", "Interval estimates (suite)")
@@ -165,8 +180,10 @@ def score_profiles(runs: pd.DataFrame, suite: pd.DataFrame, out: Path, top_k: in
     lo, hi = float(ok["norm"].min()), float(ok["norm"].max())
     taus = np.linspace(min(lo, 0.0), max(hi, 1.0), 101)
     fig, ax = plt.subplots(figsize=(6, 4))
-    for r in suite.head(top_k).itertuples():
-        m = ok[(ok["entry"] == r.entry) & (ok["preset"] == r.preset)]
+    top = _top_family(suite, top_k)
+    family = top["family"].iloc[0] if "family" in top and len(top) else None
+    for r in top.itertuples():
+        m = ok[(ok["entry"] == r.entry) & (ok["preset"] == r.preset) & ((ok["family"] == family) if family else True)]
         groups = [g["norm"].to_numpy(float) for _, g in m.groupby(["problem", "family"])]
         if groups:
             ax.plot(taus, stats.score_profile(groups, taus), label=r.model)
@@ -174,7 +191,7 @@ def score_profiles(runs: pd.DataFrame, suite: pd.DataFrame, out: Path, top_k: in
     ax.set_ylabel("fraction of runs with score > τ")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower left")
-    ax.set_title("Performance profile (score distribution)", fontsize=10)
+    ax.set_title(f"Performance profile (score distribution){f' · {family}' if family else ''}", fontsize=10)
     fig.subplots_adjust(left=0.12, right=0.97, bottom=0.12, top=0.92)
     return _save(fig, out, "score_profile", "Performance profile of normalised scores")
 
@@ -215,10 +232,12 @@ def poi_pairs(runs: pd.DataFrame, suite: pd.DataFrame, top_k: int = 8) -> pd.Dat
     rows = []
     if suite is None or suite.empty or runs.empty:
         return pd.DataFrame(rows)
-    top = suite.head(top_k)
-    models = list(zip(top["entry"], top["preset"]))  # suite rows are (entry, preset) pairs
+    top = _top_family(suite, top_k)  # leader = rank 1 of the first family; its rivals from the same family
+    models = list(zip(top["entry"], top["preset"]))  # suite rows are (entry, preset) pairs within a family
     labels = dict(zip(models, top["model"]))
     ok = runs[(runs["status"] == "ok") & runs["entry"].isin({e for e, _ in models})]
+    if "family" in top and len(top):
+        ok = ok[ok["family"] == top["family"].iloc[0]]
     # {(problem, family): {(entry, preset): scores (n,)}} built in one pass
     cells: dict[tuple, dict[tuple, np.ndarray]] = {}
     hib: dict[tuple, bool] = {}
@@ -260,7 +279,7 @@ def pareto_plot(suite: pd.DataFrame, out: Path, top_k: int = 20) -> Figure | Non
 
     if suite is None or suite.empty:
         return None
-    s = suite.head(top_k)
+    s = suite.head(top_k).assign(model=lambda d: _suite_labels(d))
     s = s[np.isfinite(s["iqm"].astype(float)) & np.isfinite(s["time_s"].astype(float))]
     if s.empty:
         return None

@@ -204,9 +204,11 @@ def board_note(table: pd.DataFrame) -> str:
 
 
 SUITE_COLUMNS = [
+    ("family", lambda r: str(r["family"])),
+    ("metric", lambda r: str(r["metric"])),
     ("rank", lambda r: str(r["rank"])),
     ("model", lambda r: str(r["model"])),
-    ("problems", lambda r: f"{r['normalised']}/{r['problems']}"),
+    ("problems", lambda r: f"{r['normalised']}/{r['family_problems']}"),
     ("runs", lambda r: str(r["runs"])),
     ("IQM [95% CI]", lambda r: interval(r, "iqm", "iqm_low", "iqm_high")),
     ("mean", lambda r: interval(r, "mean", "mean_low", "mean_high")),
@@ -218,6 +220,8 @@ SUITE_COLUMNS = [
 SUITE_HEADER = [c[0] for c in SUITE_COLUMNS]
 # terminal priority, as `board_drop` for the boards; columns not named are only in the written report
 TERMINAL_SUITE = {
+    "family": 0,
+    "metric": WRAP_FIRST - 1,
     "rank": 0,
     "model": 0,
     "problems": 0,
@@ -227,10 +231,13 @@ TERMINAL_SUITE = {
     "time-to-target score": WRAP_FIRST + 1,
 }
 SUITE_LEGEND = (
-    "Normalised score (x − random)/(reference − random) aggregated over every run of the problems with reference points "
-    "(problems n/N; entries that ran more problems rank first, IQM orders equal coverage; a deterministic model counts once); "
-    "intervals: stratified bootstrap over seeds. Time-to-target score: AlgoPerf area under the performance profile ρ(τ) of "
-    "training time, τ ∈ [1, 4], within each family; 1 = fastest to the threshold everywhere. train s: mean training seconds per run."
+    "One row per entry within each family and its primary metric, ranked by IQM there (a classifier's accuracy and a "
+    "forecaster's MASE are never pooled). Normalised score (x − random)/(reference − random) over the problems with reference "
+    "points; every problem weighs the same whatever its seed count (IQM and optimality gap weigh each run 1/n of its problem), and "
+    "a deterministic model counts once. problems n/N: the entry ran n of the N such problems of its family, and is ranked on "
+    "those n. Intervals: stratified bootstrap over seeds. Time-to-target score: AlgoPerf area under the performance profile "
+    "ρ(τ) of training time, τ ∈ [1, 4], within the family; 1 = fastest to the threshold everywhere. train s: mean training "
+    "seconds per run."
 )
 
 
@@ -257,7 +264,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 def to_markdown(boards: dict, suite: pd.DataFrame | None = None) -> str:
     lines = ["# benchsuite leaderboards", ""]
     if suite is not None and not suite.empty:
-        lines += ["## Suite (normalised scores across problems)", "", SUITE_LEGEND, ""]
+        lines += ["## Suite (normalised scores across problems, ranked within each family)", "", SUITE_LEGEND, ""]
         lines += _md_table(SUITE_HEADER, suite_rows(suite)) + [""]
     if boards:
         lines += [LEGEND, ""]
@@ -403,7 +410,8 @@ def print_terminal(boards: dict, console=None, suite: pd.DataFrame | None = None
     if suite is not None and not suite.empty:
         keep = [i for i, h in enumerate(SUITE_HEADER) if h in TERMINAL_SUITE]
         rows = [[row[i] for i in keep] for row in suite_rows(suite.head(2 * MAX_TERMINAL_ROWS))]
-        tables.append(("suite · normalised score across problems", [SUITE_HEADER[i] for i in keep], rows, [], TERMINAL_SUITE))
+        title_text = "suite · normalised score across problems, ranked within each family"
+        tables.append((title_text, [SUITE_HEADER[i] for i in keep], rows, [], TERMINAL_SUITE))
     width = console.width
     if not console.is_terminal:
         from rich.cells import cell_len

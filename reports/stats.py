@@ -381,13 +381,30 @@ def stratified_resamples(groups: Sequence[np.ndarray], reps: int, rng: np.random
     return out
 
 
+def weighted_trimmed_mean(x: np.ndarray, w: np.ndarray, cut: float = 0.25) -> np.ndarray:
+    """Row-wise mean of the middle 1 − 2·cut of the weight: x (R, N), weights w (N,) → (R,).
+
+    Each row is sorted with its weights; a value straddling a cut point counts with the part of its
+    weight inside. With weight 1/n_p on each of problem p's n_p runs, every problem weighs the same
+    in the IQM however many seeds it has.
+    """
+    order = np.argsort(x, axis=1, kind="stable")
+    xs, ws = np.take_along_axis(x, order, axis=1), np.asarray(w, dtype=float)[order]
+    ws = ws / ws.sum(axis=1, keepdims=True)
+    upper = np.cumsum(ws, axis=1)
+    kept = np.clip(np.minimum(upper, 1 - cut) - np.maximum(upper - ws, cut), 0, None)  # (R, N)
+    return (kept * xs).sum(axis=1) / kept.sum(axis=1)
+
+
 def aggregate_intervals(
     groups: Sequence[np.ndarray], confidence: float = CONFIDENCE, reps: int = REPS, seed: int = 0
 ) -> dict[str, tuple[float, float, float]]:
     """{aggregate: (point, low, high)} of IQM, mean, median and optimality gap over normalised scores.
 
-    As in rliable: IQM and optimality gap pool every run; mean and median are taken over the
-    per-problem mean scores, so each problem weighs the same.
+    Every problem weighs the same in each aggregate. Mean and median are taken over the per-problem
+    mean scores (rliable). IQM and optimality gap pool every run as in rliable, which weighs problems
+    equally when each has as many runs; when seed counts differ, each run weighs 1/n_p of its
+    problem's share (`weighted_trimmed_mean`), so a problem with 10 seeds does not outweigh one with 3.
 
     `groups` holds one array of runs per problem (shape (n_p,), ragged). Intervals are percentile
     intervals of the stratified bootstrap (rliable's `get_interval_estimates` with StratifiedBootstrap).
@@ -400,13 +417,19 @@ def aggregate_intervals(
     res = stratified_resamples(groups, reps, np.random.default_rng(seed))  # P arrays of (reps, n_p)
     flat = np.concatenate(res, axis=1)  # (reps, N)
     means = np.stack([r.mean(axis=1) for r in res], axis=1)  # (reps, P): per-problem means
+    w = np.concatenate([np.full(g.size, 1.0 / g.size) for g in groups])  # (N,): each problem's runs share 1
+    if len({g.size for g in groups}) == 1:  # equal seed counts: rliable's own IQM (int(n/4) cut), already equal-weight
+        iqm_boot, iqm_point = trimmed_mean(flat), iqm(pooled)
+    else:
+        iqm_boot, iqm_point = weighted_trimmed_mean(flat, w), float(weighted_trimmed_mean(pooled[None, :], w)[0])
     boots = {
-        "iqm": trimmed_mean(flat),
+        "iqm": iqm_boot,
         "mean": means.mean(axis=1),
         "median": np.median(means, axis=1),
-        "optimality_gap": np.maximum(1.0 - flat, 0).mean(axis=1),
+        "optimality_gap": (np.maximum(1.0 - flat, 0) * w).sum(axis=1) / w.sum(),
     }
-    points = {"iqm": iqm(pooled), "mean": mean(groups), "median": median(groups), "optimality_gap": optimality_gap(pooled)}
+    gap = float((np.maximum(1.0 - pooled, 0) * w).sum() / w.sum())
+    points = {"iqm": iqm_point, "mean": mean(groups), "median": median(groups), "optimality_gap": gap}
     alpha = (1 - confidence) / 2
     return {k: (points[k], float(np.quantile(boots[k], alpha)), float(np.quantile(boots[k], 1 - alpha))) for k in AGGREGATES}
 

@@ -95,16 +95,41 @@ def test_pareto_mask_by_hand():
 
 
 def test_suite_leaderboard_from_normalised_scores(results):
-    suite = suite_leaderboard(load(results)).set_index("model")
-    # big: digits norm (0.97..0.99-0.1)/0.9 and noise norm (2-0.2)/2=0.9, (2-0.25)/2=0.875
-    assert suite.loc["big", "problems"] == 2 and suite.loc["big", "runs"] == 5
+    suite = suite_leaderboard(load(results))
+    # one row per entry within each (family, metric): digits' accuracy and noise's loss are never pooled
+    groups = {k: list(g["model"]) for k, g in suite.groupby(["family", "metric"], sort=True)}
+    assert groups == {
+        ("classification", "test/acc"): ["big", "mid", "small"],
+        ("classification", "test/loss"): ["big", "small"],
+        ("rl", "eval/mean_return"): ["ppo", "dqn"],
+    }
+    assert suite.groupby(["family", "metric"])["rank"].apply(list).to_dict()[("classification", "test/loss")] == [1, 2]
+    acc = suite[suite["metric"] == "test/acc"].set_index("model")
     big = [(x - 0.1) / 0.9 for x in (0.97, 0.98, 0.99)]
-    assert suite.loc["big", "mean"] == pytest.approx((np.mean(big) + np.mean([0.9, 0.875])) / 2)
-    assert suite.loc["big", "iqm_low"] <= suite.loc["big", "iqm"] <= suite.loc["big", "iqm_high"]
-    assert suite.index[0] == "big"
+    assert acc.loc["big", "problems"] == 1 and acc.loc["big", "runs"] == 3 and acc.loc["big", "mean"] == pytest.approx(np.mean(big))
+    assert acc.loc["big", "iqm_low"] <= acc.loc["big", "iqm"] <= acc.loc["big", "iqm_high"]
     # time-to-target within rl: dqn median 12 s is fastest → 1.0; ppo median 25 → r=25/12 → (4 − 2.083)/3
-    assert suite.loc["dqn", "ttt_score"] == pytest.approx(1.0)
-    assert suite.loc["ppo", "ttt_score"] == pytest.approx((4 - 25 / 12) / 3)
+    rl = suite[suite["family"] == "rl"].set_index("model")
+    assert rl.loc["dqn", "ttt_score"] == pytest.approx(1.0)
+    assert rl.loc["ppo", "ttt_score"] == pytest.approx((4 - 25 / 12) / 3)
+
+
+def test_suite_weighs_every_problem_the_same_and_ranks_on_quality_not_coverage(tmp_path):
+    """a: 10 seeds at 1.0 on easy, 2 seeds at 0.0 on hard: IQM 0.5 with each problem weighing half (pooling
+    the 12 runs gave 1.0). b ran only easy, at 0.8: ranked on its IQM, above a, with problems 1/2 saying so
+    (coverage no longer sorts first)."""
+    refs = {"random": 0.0, "reference": 1.0}
+    for seed in range(10):
+        synthetic.write(tmp_path, synthetic.record("easy", "a", seed, 1.0, refs=refs))
+    for seed in range(2):
+        synthetic.write(tmp_path, synthetic.record("hard", "a", seed, 0.0, refs=refs))
+    for seed in range(3):
+        synthetic.write(tmp_path, synthetic.record("easy", "b", seed, 0.8 + 0.01 * seed, refs=refs))
+    suite = suite_leaderboard(load(tmp_path)).set_index("model")
+    assert suite.loc["a", "iqm"] == pytest.approx(0.5) and suite.loc["a", "optimality_gap"] == pytest.approx(0.5)
+    assert (suite.loc["a", "normalised"], suite.loc["a", "family_problems"]) == (2, 2)
+    assert (suite.loc["b", "normalised"], suite.loc["b", "family_problems"]) == (1, 2)
+    assert list(suite.index) == ["b", "a"] and list(suite["rank"]) == [1, 2]
 
 
 def test_baseline_fills_only_tasks_the_user_has_not_run(tmp_path):
