@@ -93,7 +93,7 @@ def main() -> None:
     from suite.backends.lightning import tensor_loader
     from suite.config import model_field_names, resolve_config
     from suite.registry import get_registry
-    from tasks.classification.runner import make_module
+    from tasks.classification.fabric import make_module
     from tasks.classification.vision import fashion_mnist
 
     torch.set_num_threads(args.threads)

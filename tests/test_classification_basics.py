@@ -16,7 +16,7 @@ from suite.registry import get_registry, resolve
 from tasks.classification import augment as aug
 from tasks.classification import data as cdata
 from tasks.classification import models, resnet
-from tasks.classification.runner import Classifier, make_module, schedule_factor, xavier_init
+from tasks.classification.fabric import Classifier, make_module, schedule_factor, xavier_init
 
 SIGNAL, DIGITS, MNIST, CIFAR = (40,), (1, 8, 8), (1, 28, 28), (3, 32, 32)
 FACTORIES = {

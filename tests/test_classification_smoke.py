@@ -1,4 +1,4 @@
-"""Every classification task on embedded data runs end to end through the real runner on its smoke preset."""
+"""Every torch classification task on embedded data runs end to end through the real runner on its smoke preset."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from suite.registry import get_registry
 from suite.runner import execute
 
 FAMILY = "classification"
-TASKS = sorted(t.id for t in get_registry().tasks(family=FAMILY) if not t.problem.traits.get("optional"))
+# the short form through the built-in Fabric trainer (curves, steps, parameters); trainers such as the
+# scikit-learn estimators bring none of those and are checked in test_classification_contract.py
+TASKS = sorted(t.id for t in get_registry().tasks(family=FAMILY) if not t.problem.traits.get("optional") and t.model.kind == "module")
 
 
 def test_the_catalog():

@@ -58,7 +58,7 @@ def ctx_for(task_id: str, tmp_path, **overrides) -> RunContext:
 
 
 def classifier(ctx, n):
-    from tasks.classification.runner import Classifier
+    from tasks.classification.fabric import Classifier
 
     net = nn.Sequential(nn.Flatten(), nn.Linear(16, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 3))
     x, y = torch.randn(n, 1, 4, 4), torch.randint(0, 3, (n,))
@@ -114,7 +114,7 @@ def test_host_syncs_do_not_grow_with_the_steps(task_id, tmp_path):
 
 def test_the_stand_in_sees_a_per_step_sync(tmp_path, monkeypatch):
     """The counter is not blind: a module that reads its loss every step is caught."""
-    from tasks.classification.runner import Classifier
+    from tasks.classification.fabric import Classifier
 
     class Chatty(Classifier):
         def training_step(self, batch, i):
@@ -157,7 +157,7 @@ def test_a_nan_loss_marks_the_run_diverged_within_its_epoch(tmp_path):
 
 def test_early_stopping_restores_the_best_weights(tmp_path):
     """Patience 2 on a validation loss that rises after epoch 1: stops at epoch 3, keeps epoch 1's weights."""
-    from tasks.classification.runner import Classifier
+    from tasks.classification.fabric import Classifier
 
     ctx = ctx_for("digits_mlp", tmp_path, lr=0.5, optimizer="sgd", momentum=0.0)
     net = nn.Sequential(nn.Flatten(), nn.Linear(4, 2))

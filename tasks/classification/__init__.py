@@ -13,6 +13,9 @@ from tasks.classification.fashion_presets import FASHION
 FAMILY = "classification"
 _HERE = "tasks.classification"
 SIGNAL, IMAGE = {"input": "signal"}, {"input": "image"}
+# A problem's size: its training split's order of magnitude, small (digits 1077, MNIST-1D 3600) or large
+# (45k-55k). A kernel SVM's fit grows faster than the square of it, so `svc` requires small (sklearn_models.py).
+SMALL, LARGE = {"size": "small"}, {"size": "large"}
 
 
 def refs(random: float, reference: float, threshold: float) -> dict:
@@ -28,8 +31,13 @@ REGISTRY.add_family(
         primary_metric="test/acc",
         higher_is_better=True,
         presets={"smoke": {"max_epochs": 1, "subset": 256, "early_stopping_patience": 0}},  # plumbing only: seconds
-        description="supervised classifiers trained with Lightning; primary metric test accuracy",
+        description="supervised classifiers: fit on train and val, class scores on test; primary metric test accuracy",
         curve_metric="val/acc",
+        # the plug-in door: fit(train, val) then predict_scores(x); a torch module factory is the short form
+        contract=f"{_HERE}.contract:ClassificationModel",
+        adapter=f"{_HERE}.fabric:adapt",
+        example=f"{_HERE}:plugin_example.py",
+        probe=f"{_HERE}.probe:probe",
     )
 )
 
@@ -41,7 +49,7 @@ REGISTRY.add_problem(
         families=(FAMILY, "generation", "autoencoding"),  # generative models: tasks/generative
         target=f"{_HERE}.data:digits",
         description="scikit-learn's bundled 8x8 handwritten digits (1797 images), fixed stratified 60/20/20 split",
-        traits=IMAGE,
+        traits=IMAGE | SMALL,
         # reference 0.99: an RBF SVM on these pixels (scikit-learn's digits example) is about 99 % accurate
         # generation: gen/fd_normalized is 1 for pixel noise, 0 for real data (tasks/generative/judge.py);
         # autoencoding: test/mse of the train mean image for every test image (random) and of a perfect reconstruction
@@ -60,7 +68,7 @@ REGISTRY.add_problem(
         families=(FAMILY,),
         target=f"{_HERE}.data:mnist1d",
         description="MNIST-1D (Greydanus 2020): 40-long 1-D digit signals built locally, 3600 train / 400 val / 1000 test",
-        traits=SIGNAL,
+        traits=SIGNAL | SMALL,
         # reference 0.96: human accuracy in the MNIST-1D paper (its CNN reaches 94 %)
         refs=refs(0.1, 0.96, 0.9),
         # The paper's recipe, taken as published (not selected here): Adam lr 1e-2, batch 100, 8000 steps, final weights.
@@ -102,7 +110,7 @@ for name, target, description, reference, threshold, extra in [
             target=f"{_HERE}.vision:{target}",
             description=description,
             # optional: files on disk or a download; Fashion-MNIST joins the suites where its files are found
-            traits={**IMAGE, "optional": True, "group": "torchvision"} | AVAILABLE.get(name, {}),
+            traits={**IMAGE, **LARGE, "optional": True, "group": "torchvision"} | AVAILABLE.get(name, {}),
             refs=refs(0.1, reference, threshold)
             | {"generation": {"random": 1.0, "reference": 0.0}, "autoencoding": AE_REFS.get(name, {"reference": 0.0})},
             presets={"classification/standard": {**_VISION_STANDARD, **extra}, "classification/smoke": _VISION_SMOKE},  # scoped: see digits
@@ -181,3 +189,7 @@ for name, target, config, description, requires, presets in _MODELS:
     )
 
 register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/classification/space.py
+
+# scikit-learn estimators come in through the public decorator, as a user's plug-in would (sklearn is
+# imported only when one is built)
+from tasks.classification import sklearn_models  # noqa: E402, F401

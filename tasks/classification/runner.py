@@ -1,167 +1,83 @@
-"""Train a classifier with Lightning, evaluate it on the test split, record metrics and a confusion matrix.
+"""The classification protocol: the same for every model, whatever trains it.
 
 bench run digits_cnn --preset smoke            # seconds
 bench run mnist1d_cnn --seeds 3                # the MNIST-1D paper's recipe (standard preset)
+bench run digits_random_forest --seeds 5       # a scikit-learn estimator through the same door
+
+The problem's fixed splits go to the model's `fit(train, val)` (contract.py); its `predict_scores` on the
+test split is judged here: accuracy, loss, macro F1, calibration error and the confusion matrix. The
+model comes from `suite.contract.build`: a trainer as registered, or a torch network wrapped by the
+built-in Fabric trainer (fabric.py). This file never asks which.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
-import math
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from suite import weights
-from suite.backends.lightning import StepModule, fit, tensor_loader
-from suite.config import model_field_names
+from suite import contract
 from suite.context import RunContext
-from tasks.classification.augment import augment, pad_for
+from tasks.classification.contract import ClassificationModel, Split, score_problem
 from tasks.classification.data import ClassificationData
 
 
-def correct(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The batch's count of right predictions, an integer tensor: `EpochMeans` sums it into the epoch's accuracy."""
-    return torch.eq(logits.argmax(-1), y).sum()
-
-
-class Classifier(StepModule):
-    """Wraps any `nn.Module` that maps inputs to class logits; optimizer, schedule and augmentation come from the config."""
-
-    def __init__(self, net: nn.Module, cfg, total_steps: int, augment_pad: int = 0, hflip: bool = False) -> None:
-        super().__init__()
-        self.net, self.cfg = net, cfg
-        self.total_steps = max(1, total_steps)  # the schedules' horizon, in optimizer steps
-        self.augment_pad, self.hflip = augment_pad, hflip
-        self.samples_seen = 0  # for throughput: the last batch of an epoch may be short
-
-    def forward(self, x):
-        return self.net(x)
-
-    def training_step(self, batch, _):
-        x, y = batch
-        if self.augment_pad:
-            x = augment(x, self.augment_pad, self.hflip)
-        logits = self.net(x)  # not self(x): a module call less per step
-        self.samples_seen += len(y)
-        return {"loss": F.cross_entropy(logits, y), "acc": correct(logits, y)}
-
-    def validation_step(self, batch, _):
-        x, y = batch
-        logits = self(x)
-        return {"loss": F.cross_entropy(logits, y), "acc": correct(logits, y)}
-
-    def configure_optimizers(self):
-        c = self.cfg
-        if c.optimizer == "sgd":
-            opt = torch.optim.SGD(self.parameters(), lr=c.lr, momentum=c.momentum, weight_decay=c.weight_decay)
-        else:
-            opt = torch.optim.Adam(self.parameters(), lr=c.lr, weight_decay=c.weight_decay)
-        factor = schedule_factor(c.schedule, self.total_steps)
-        if factor is None:
-            return opt
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
-        return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
-
-
-def schedule_factor(name: str, total: int):
-    """The learning-rate multiplier at optimizer step t of `total`, or None for a constant rate."""
-    if name == "cosine":
-        return lambda t: 0.5 * (1 + math.cos(math.pi * min(t, total) / total))
-    if name == "step":
-        return lambda t: 0.1 ** min(2, 3 * t // total)  # /10 at 1/3 and again at 2/3 of the run
-    return None
-
-
-def xavier_init(net: nn.Module) -> None:
-    """Xavier-uniform weights and zero biases for linear, convolutional and recurrent layers; norms keep theirs."""
-    for m in net.modules():
-        if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d)):
-            nn.init.xavier_uniform_(m.weight)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.RNNBase):
-            for name, p in m.named_parameters():
-                (nn.init.xavier_uniform_ if name.startswith("weight") else nn.init.zeros_)(p)
-
-
-RESTORE = {"best_loss": ("val/loss", "min", True), "best_acc": ("val/acc", "max", True), "last": ("val/loss", "min", False)}
-
-
-def fit_by_config(ctx: RunContext, module, train, val, cfg) -> None:
-    """Lightning `fit` with the config's budget, precision, early stopping and restore rule."""
-    monitor, mode, restore_best = RESTORE[cfg.restore]
-    fit(
-        ctx,
-        module,
-        train,
-        val,
-        max_epochs=cfg.max_epochs,
-        max_steps=cfg.max_steps,
-        precision=cfg.precision,
-        early_stopping_patience=cfg.early_stopping_patience,
-        monitor=monitor,
-        mode=mode,
-        restore_best=restore_best,
-    )
+def problem_data(task, cfg) -> ClassificationData:
+    """Call the problem's loader, passing `data_dir` to those that download (the embedded ones take no arguments)."""
+    loader = task.problem.load()
+    takes_dir = "data_dir" in inspect.signature(loader).parameters
+    data = loader(data_dir=cfg.data_dir or None) if takes_dir else loader()
+    return data.subset(cfg.subset) if hasattr(data, "subset") else data
 
 
 def load_data(ctx: RunContext) -> ClassificationData:
-    """Call the problem's loader, passing `data_dir` to those that download (the embedded ones take no arguments)."""
-    loader = ctx.task.problem.load()
-    takes_dir = "data_dir" in inspect.signature(loader).parameters
-    data = loader(data_dir=ctx.config.data_dir or None) if takes_dir else loader()
-    return data.subset(ctx.config.subset) if hasattr(data, "subset") else data
+    return problem_data(ctx.task, ctx.config)
 
 
-def make_module(net: nn.Module, cfg, data: ClassificationData) -> Classifier:
-    """The Lightning module for `net` under `cfg`: schedule horizon in steps, augmentation from the data's shape."""
-    steps_per_epoch = math.ceil(len(data.y_train) / cfg.batch_size)
-    total = cfg.max_epochs * steps_per_epoch if cfg.max_steps < 0 else min(cfg.max_steps, cfg.max_epochs * steps_per_epoch)
-    pad = pad_for(data.input_shape) if cfg.augment else 0
-    return Classifier(net, cfg, total, pad, getattr(data, "hflip", False))
+def splits(data: ClassificationData) -> tuple[Split, Split]:
+    """The train and validation splits as `fit` receives them; the test split stays here."""
+    hflip = getattr(data, "hflip", False)
+    return Split(data.x_train, data.y_train, data.num_classes, hflip), Split(data.x_val, data.y_val, data.num_classes, hflip)
 
 
 def run(ctx: RunContext) -> None:
-    cfg = ctx.config
     data = load_data(ctx)
     ctx.info["data"] = {"train": len(data.y_train), "val": len(data.y_val), "test": len(data.y_test), "input_shape": list(data.input_shape)}
-    kwargs = {k: getattr(cfg, k) for k in model_field_names(ctx.task)}
-    net = ctx.task.model.load()(data.input_shape, data.num_classes, **kwargs)
-    if cfg.init == "xavier":
-        xavier_init(net)
-
-    module = make_module(net, cfg, data)
-
-    t = lambda a: torch.as_tensor(a)  # noqa: E731
-    train = tensor_loader(t(data.x_train), t(data.y_train), batch_size=cfg.batch_size, shuffle=True, seed=ctx.seed)
-    val = tensor_loader(t(data.x_val), t(data.y_val), batch_size=1024, shuffle=False)
+    model = contract.build(ctx, input_shape=data.input_shape, num_classes=data.num_classes)
+    train, val = splits(data)
     cpu0 = time.process_time()
-    fit_by_config(ctx, module, train, val, cfg)
-    ctx.resources["throughput"] = module.samples_seen / max(ctx.timing["train_s"], 1e-9)  # training samples per second
+    with ctx.phase("train"):
+        model.fit(train, val)
     # CPU seconds of this process while training: on a shared machine, wall time measures the neighbours too
     ctx.resources["train_cpu_s"] = time.process_time() - cpu0
-    ctx.resources["steps_per_s"] = ctx.info["train_steps"] / max(ctx.timing["train_s"], 1e-9)
-
-    weights.save(ctx, net)  # the restored weights, the ones evaluated below (suite/weights.py)
     with ctx.phase("eval"):
-        evaluate(ctx, module, data)
-    ctx.info["config_fields"] = [f.name for f in dataclasses.fields(cfg)]
+        evaluate(ctx, model, data)
+    ctx.info["config_fields"] = [f.name for f in dataclasses.fields(ctx.config)]
+
+
+def evaluate(ctx: RunContext, model: ClassificationModel, data) -> None:
+    """The test pass: the model's scores for the test split, judged."""
+    t0 = time.perf_counter()
+    scores = model.predict_scores(data.x_test)  # (N, K)
+    ctx.resources["eval_throughput"] = len(data.y_test) / (time.perf_counter() - t0)
+    wrong = score_problem(scores, len(data.y_test), data.num_classes)
+    if wrong is not None:
+        raise ValueError(
+            f"predict_scores on the test split ({len(data.y_test)} samples) returned {wrong}; expected ({len(data.y_test)}, {data.num_classes})"
+        )
+    judge(ctx, torch.as_tensor(np.asarray(scores)), data)
 
 
 @torch.no_grad()
-def evaluate(ctx: RunContext, module: Classifier, data) -> None:
+def judge(ctx: RunContext, logits: torch.Tensor, data) -> None:
+    """Accuracy, loss, macro F1 and calibration error of test scores (N, K) read as logits; the confusion matrix."""
     from torchmetrics.functional.classification import multiclass_calibration_error, multiclass_f1_score
 
-    module.eval()
-    x, y = torch.as_tensor(data.x_test), torch.as_tensor(data.y_test)
-    t0 = time.perf_counter()
-    logits = torch.cat([module(xb.to(module.device)).cpu() for xb in x.split(1024)])
-    ctx.resources["eval_throughput"] = len(x) / (time.perf_counter() - t0)
+    y = torch.as_tensor(data.y_test)
     k = data.num_classes
     probs = logits.softmax(-1)
     ctx.metrics["test/acc"] = float((logits.argmax(-1) == y).float().mean())

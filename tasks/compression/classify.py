@@ -17,8 +17,9 @@ from suite import weights
 from suite.backends.lightning import tensor_loader
 from suite.config import model_field_names
 from suite.context import RunContext
+from tasks.classification.fabric import Classifier, fit_by_config, make_module, xavier_init
 from tasks.classification.models import AddChannel
-from tasks.classification.runner import Classifier, evaluate, fit_by_config, load_data, make_module, xavier_init
+from tasks.classification.runner import evaluate, load_data
 from tasks.compression import costs, distill, prune, quantize
 from tasks.compression.parents import Parent, obtain
 from tasks.compression.spec import Method

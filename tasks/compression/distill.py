@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from tasks.classification.augment import augment
-from tasks.classification.runner import Classifier, correct
+from tasks.classification.fabric import Classifier, correct
 
 
 def kd_loss(student: torch.Tensor, teacher: torch.Tensor, y: torch.Tensor, temperature: float, alpha: float) -> torch.Tensor:
