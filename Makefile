@@ -57,7 +57,7 @@ $(DOCS_STAMP): pyproject.toml $(STAMP)
 # Offline, and --strict: a broken link, a missing reference or snippet, or a stale generated page
 # (scripts/docs_hooks.py names the command that rewrites it) fails the build.
 docs: $(DOCS_STAMP) ## build the documentation site into site/ (open site/index.html)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 	@echo "docs built: site/index.html"
 
 bench: $(STAMP) ## run TASK (or the default suite) for SEEDS seeds, then refresh the report
