@@ -408,6 +408,15 @@ def _as_tuple(x: str | Iterable[str]) -> tuple[str, ...]:
     return (x,) if isinstance(x, str) else tuple(x)
 
 
+def _source(fn: Callable) -> str:
+    """Where a decorated model or problem comes from: its module for an importable package (records stay free
+    of this machine's paths), the file for a plug-in file given with --plugin."""
+    module = getattr(fn, "__module__", "") or ""
+    if module and not module.startswith("benchsuite_plugin_"):
+        return module
+    return inspect.getsourcefile(fn) or "plugin"
+
+
 def register_model(
     name: str,
     family: str | Iterable[str],
@@ -430,7 +439,6 @@ def register_model(
     """
 
     def wrap(fn: Callable) -> Callable:
-        src = inspect.getsourcefile(fn) or "plugin"
         REGISTRY.add_model(
             ModelSpec(
                 name=name,
@@ -442,7 +450,7 @@ def register_model(
                 requires=requires or {},
                 deterministic=deterministic,
                 kind=kind,
-                source=src,
+                source=_source(fn),
             )
         )
         return fn
@@ -471,7 +479,7 @@ def register_problem(
                 traits=traits or {},
                 refs=refs or {},
                 presets=presets or {},
-                source=inspect.getsourcefile(fn) or "plugin",
+                source=_source(fn),
             )
         )
         return fn

@@ -29,6 +29,20 @@ def add(sub, common) -> None:
     p.add_argument("--problems", default=None, help="comma-separated problem names (default: every non-optional problem MODEL can solve)")
     p.add_argument("--no-baseline", dest="baseline", action="store_false", help="ignore the shipped baseline records")
     p.add_argument("--no-run", dest="run", action="store_false", help="compare existing records only; train nothing")
+    seq = p.add_argument_group("until decided (a group-sequential comparison: reports/sequential.py)")
+    seq.add_argument(
+        "--until-decided",
+        action="store_true",
+        help="add seeds in rounds until MODEL is better, worse or equivalent to each other model, or --max-seeds is reached",
+    )
+    seq.add_argument(
+        "--margin",
+        type=float,
+        default=None,
+        help="equivalence margin in the metric's units; default 2%% of the problem's random-to-reference distance",
+    )
+    seq.add_argument("--max-seeds", type=int, default=15, help="seeds per side at the last look; default 15")
+    seq.add_argument("--step", type=int, default=2, help="seeds added per round, after a first look at 3; default 2")
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
 
@@ -75,6 +89,8 @@ def main(args: argparse.Namespace) -> int:
         if name not in reg.models:
             raise did_you_mean(name, reg.models, "model")
 
+    if args.until_decided:
+        return until_decided(args, reg, tasks, against)
     p = plan(args, [t.id for t in tasks])
     tasks, results = p.tasks, p.results
     hashes = {t.id: config_hash(t.id, args.preset, p.configs[t.id]) for t in tasks}
@@ -105,3 +121,96 @@ def main(args: argparse.Namespace) -> int:
     if failed:
         print(f"bench: {failed} run(s) of {model} failed; see `bench show {tasks[0].id}`", file=sys.stderr)
     return 1 if failed else 0
+
+
+def seed_values(task_id: str, preset: str, results, use_baseline: bool, config: str | None = None) -> dict[int, float]:
+    """Seed -> primary metric of a task's ok records at `preset`: the shipped ones, then this results
+    directory's (which win on a shared seed); `config` keeps only records of that config hash."""
+    from reports.records import baseline_dir
+    from suite import store
+
+    dirs = ([baseline_dir()] if use_baseline else []) + [results]
+    values: dict[int, float] = {}
+    for where in dirs:
+        for r in store.iter_records(where, task_id):
+            if r.get("status") == "ok" and r.get("preset") == preset and (config is None or r.get("config_hash") == config):
+                values[r["seed"]] = r["metrics"][r["primary_metric"]]
+    return values
+
+
+def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str] | None) -> int:
+    """Rounds of seeds until every comparison of MODEL is decided: reports/sequential.py has the design."""
+    from reports import sequential as sq
+    from suite import api
+    from suite.config import config_hash
+    from suite.executors.progress import describe
+
+    if args.max_seeds < 3 or args.step < 1:
+        raise UserError(
+            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 3 seeds, so --max-seeds ≥ 3 and --step ≥ 1"
+        )
+    plugins = getattr(args, "plugin", [])
+    base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
+    results, plan_n = base.results, sq.looks(3, args.step, args.max_seeds)
+    pairs = []  # (model's task, the other's task, margin)
+    for task in tasks:
+        others = against or sorted({m.name for m in reg.all_models() if task.family in m.families} - {task.model.name})
+        for name in others:
+            other = next((t for t in reg.tasks(problem=task.problem.name, model=name) if task.family in t.families), None)
+            if other is None or not seed_values(other.id, args.preset, results, args.baseline):
+                continue  # no records and not asked for: not on this board
+            refs = task.refs()
+            margin = args.margin if args.margin is not None else sq.default_margin(refs.get("random"), refs.get("reference"))
+            if margin is None:
+                raise UserError(
+                    f"{task.id}: the problem states no random and reference points; give --margin in {task.refs().get('primary_metric', 'metric')} units"
+                )
+            pairs.append((task, other, margin))
+    if not pairs:
+        raise UserError(f"no other model has {args.preset} records on these problems; name one with --against")
+    alpha = sq.ALPHA / len(pairs)  # Bonferroni over the comparisons: the error holds over the whole board
+    if any(t.deterministic for t, _, _ in pairs):
+        raise UserError(f"{args.model} is deterministic: one exact record per config, and more seeds add nothing")
+
+    def ensure(task, n: int, overrides: list[str], config: str | None) -> dict[int, float]:
+        have = seed_values(task.id, args.preset, results, args.baseline, config)
+        need = 1 if task.deterministic else n
+        if len(have) < need:
+            seeds = [s for s in range(100) if s not in have][: need - len(have)]
+            p = api.plan([task.id], seeds=seeds, preset=args.preset, overrides=overrides, results=results, plugins=plugins)
+            api.run(
+                p, device=args.device, wandb_mode=args.wandb, progress=args.progress, on_record=lambda r: print(describe(r), flush=True)
+            )
+            have = seed_values(task.id, args.preset, results, args.baseline, config)
+        return dict(sorted(have.items())[:need])
+
+    print(
+        f"compare {args.model} until decided: looks at {', '.join(map(str, plan_n))} seeds a side, O'Brien-Fleming α spending, "
+        f"α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
+        flush=True,
+    )
+    open_pairs, verdicts = list(pairs), {}
+    for k, n in enumerate(plan_n):
+        for task, other, margin in list(open_pairs):
+            mine = ensure(task, n, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
+            theirs = ensure(other, n, [], None)
+            hib = task.refs().get("higher_is_better", reg.family(task.family).higher_is_better)
+            lk = sq.look(list(mine.values()), list(theirs.values()), k, plan_n, margin, hib, alpha)
+            print(
+                f"  look {k + 1} at {n} seeds: {task.problem.name}: {args.model} vs {other.model.name}: {lk.verdict} (Δ {lk.diff:+.4g}, p {lk.p_difference:.3g}, TOST p {lk.p_equivalence:.3g}, α_k {lk.alpha_k:.2g})",
+                flush=True,
+            )
+            if lk.verdict != "continue":
+                verdicts[(task.problem.name, other.model.name)] = (lk, len(mine), len(theirs), margin)
+                open_pairs.remove((task, other, margin))
+        if not open_pairs:
+            break
+    print(
+        f"\n| problem | {args.model} vs | verdict | Δ {args.model} − other [interval at the deciding look] | margin | seeds used ({args.model} / other) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for (problem, name), (lk, n_mine, n_theirs, margin) in verdicts.items():
+        word = f"undecided at {lk.n} seeds" if lk.verdict == "undecided" else lk.verdict
+        interval = f"{lk.diff:+.4g} [{lk.interval[0]:+.4g}, {lk.interval[1]:+.4g}]"
+        print(f"| {problem} | {name} | {word} | {interval} | {margin:.4g} | {n_mine} / {n_theirs} |")
+    return 0
