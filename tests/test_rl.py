@@ -9,7 +9,6 @@ import importlib.util
 import math
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -60,7 +59,8 @@ def test_smoke_every_task(task_id, tmp_path):
 def test_classic_control_and_box2d_pairs_all_have_zoo_presets():
     from tasks.rl.presets import has_zoo_preset
 
-    missing = [t for t in RL_TASKS if not has_zoo_preset(REG.task(t).model.name, REG.task(t).problem.name)]
+    sb3 = [t for t in RL_TASKS if REG.task(t).model.kind == "module"]  # the short form: SB3 algorithms
+    missing = [t for t in sb3 if not has_zoo_preset(REG.task(t).model.name, REG.task(t).problem.name)]
     assert missing == []
     groups = {REG.task(t).problem.traits["group"] for t in RL_TASKS}
     assert groups == {"classic-control", "box2d"}
@@ -87,14 +87,16 @@ def test_linear_schedule_parsing():
 
 
 def test_schedule_strings_reach_sb3_as_callables():
-    from tasks.rl.envs import cartpole
-    from tasks.rl.runner import algo_kwargs
+    from gymnasium.spaces import Discrete
+
+    from suite.config import model_field_names
+    from tasks.rl.sb3_agent import algo_kwargs
 
     task = REG.task("cartpole_ppo")
     cfg = resolve_config(task, "standard")
     assert cfg.learning_rate == "lin_0.001" and cfg.clip_range == "lin_0.2"
 
-    kw = algo_kwargs(SimpleNamespace(config=cfg, task=task), cartpole())  # reads only .config and .task
+    kw = algo_kwargs(cfg, {k: getattr(cfg, k) for k in model_field_names(task)}, Discrete(2))
     assert callable(kw["learning_rate"]) and kw["learning_rate"](0.5) == pytest.approx(5e-4)
     assert callable(kw["clip_range"]) and kw["clip_range"](1.0) == pytest.approx(0.2)
 
@@ -150,39 +152,55 @@ def test_cartpole_dqn_stable_preset_is_the_zoo_preset_with_two_changes():
         resolve_config(REG.task("acrobot_dqn"), "stable")
 
 
-def test_evaluation_is_deterministic(tmp_path):
+def test_evaluation_is_deterministic():
     """Two evaluations of the same (untrained, so varied) policy in a row give identical returns:
     the eval env is reseeded each time, so a score does not depend on earlier evaluations."""
+    import numpy as np
+
+    from tasks.rl.protocol import EnvMaker, run_episodes, vec_env
+
+    class Linear:  # a fixed policy whose episodes vary with the start state
+        def act(self, obs):  # (n, 4) -> (n,)
+            return (obs @ np.array([0.3, -1.0, 2.0, 0.5]) > 0).astype(int)
+
+    env = vec_env(EnvMaker("CartPole-v1", {"max_episode_steps": 60}), 0, 3, 123)  # short episodes: fast
+    first, second = run_episodes(Linear(), env, 6, 123), run_episodes(Linear(), env, 6, 123)
+    assert first == second and len(first[0]) == 6
+    assert run_episodes(Linear(), env, 6, 456) != first, "another seed gives other start states: the check above can fail"
+
+
+def test_evaluation_steps_episodes_as_sb3_evaluate_policy():
+    """The family's evaluation is SB3's evaluate_policy with `act` for `predict`: the same returns, in
+    the same order, so records made with evaluate_policy rerun bit for bit (6 episodes on 4 copies:
+    a copy that has done its share runs on unrecorded)."""
     import torch
     from stable_baselines3 import PPO
+    from stable_baselines3.common.evaluation import evaluate_policy
 
-    from suite.backends.sb3 import PeriodicEval, make_envs
-    from suite.context import RunContext
+    from suite.backends.sb3 import make_envs
+    from tasks.rl.protocol import EnvMaker, run_episodes, vec_env
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the machine is shared; one thread is faster for a tiny MLP
-    try:
-        short = {"max_episode_steps": 60}  # episodes of an untrained policy vary in length, capped to stay fast
-        ctx = RunContext(task=REG.task("cartpole_ppo"), config=None, seed=0, preset="smoke", device="cpu", run_dir=tmp_path)
-        model = PPO("MlpPolicy", make_envs("CartPole-v1", 1, 0, short), seed=0, device="cpu", n_steps=64, policy_kwargs={"net_arch": [16]})
-        eval_env = make_envs("CartPole-v1", 3, 123, short)
-        cb = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=123)
-        cb.init_callback(model)
-        first, second = cb.evaluate(), cb.evaluate()
-        assert first == second
-        other = PeriodicEval(ctx, eval_env, every=10, episodes=6, threshold=None, eval_seed=456)
-        other.init_callback(model)
-        assert other.evaluate() != first, "another seed gives other start states: the check above can fail"
-    finally:
-        torch.set_num_threads(threads)
+    torch.set_num_threads(1)
+    short = {"max_episode_steps": 60}
+    model = PPO("MlpPolicy", make_envs("CartPole-v1", 1, 0, short), seed=0, device="cpu", n_steps=64, policy_kwargs={"net_arch": [16]})
+
+    class Agent:
+        def act(self, obs):
+            return model.predict(obs, deterministic=True)[0]
+
+    env = vec_env(EnvMaker("CartPole-v1", short), 0, 4, 7)
+    ours = run_episodes(Agent(), env, 6, 7)
+    env.seed(7)
+    theirs = evaluate_policy(model, env, n_eval_episodes=6, deterministic=True, return_episode_rewards=True)
+    assert ours == tuple(theirs) and len(set(ours[0])) > 1, ours
 
 
 def test_no_zoo_preset_warns_and_video_is_recorded(tmp_path, monkeypatch):
     import imageio.v2 as imageio
 
-    import tasks.rl.runner as runner
+    import tasks.rl.sb3_agent as sb3_agent
 
-    monkeypatch.setattr(runner, "has_zoo_preset", lambda algo, problem: False)
+    monkeypatch.setattr(sb3_agent, "has_zoo_preset", lambda algo, problem: False)
     rec = run_smoke("cartpole_ppo", tmp_path, {"record_video": True, "video_frames": 12})
     assert rec["status"] == "ok", rec["error"]
     assert any("no rl-baselines3-zoo preset" in w for w in rec["warnings"])

@@ -1,8 +1,9 @@
-"""Reinforcement learning: the catalog. Problems are gymnasium environments, models are SB3 algorithms.
+"""Reinforcement learning: the catalog. Problems are gymnasium environments; models are SB3 algorithms and agents of the contract.
 
     bench run cartpole_ppo --seeds 3            # zoo-tuned preset, 3 seeds
     bench run cartpole_dqn --preset stable      # the suite's own DQN preset (chosen on seeds 100-104)
     bench config pendulum_sac                   # every key and its resolved value
+    bench contract rl                           # what a plug-in agent brings, with a working example
 
 Tuned presets come from rl-baselines3-zoo (`presets.py`). Kept light: no torch / SB3 import here.
 """
@@ -10,6 +11,7 @@ Tuned presets come from rl-baselines3-zoo (`presets.py`). Kept light: no torch /
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
 from suite.tuning.space import register_space
 from tasks.rl.presets import model_presets
+from tasks.rl.sb3_agent import Algorithm
 
 FAMILY = "rl"
 _HERE = "tasks.rl"
@@ -23,9 +25,15 @@ REGISTRY.add_family(
         higher_is_better=True,
         # smoke: 2 periodic evaluations of 2 episodes, enough for a curve; the model presets set the budget.
         presets={"smoke": {"n_timesteps": 500, "eval_freq": 250, "eval_episodes": 2, "final_episodes": 2, "record_video": False}},
-        description="stable-baselines3 agents on gymnasium; primary metric final deterministic evaluation return",
+        description="agents on gymnasium (SB3 algorithms and plug-ins); primary metric final deterministic evaluation return",
         curve_axis="env steps",
         curve_metric="eval/mean_return",
+        # The plug-in door: an agent learns from an env factory and acts on a batch of observations;
+        # the family's protocol (protocol.py) evaluates it. SB3 algorithms come in through sb3_agent.py.
+        contract=f"{_HERE}.contract:Agent",
+        adapter=f"{_HERE}.sb3_agent:adapt",
+        example=f"{_HERE}:plugin_example.py",
+        probe=f"{_HERE}.runner:probe",
     )
 )
 
@@ -95,7 +103,7 @@ for _name, _desc, _space, _group, _r in _OPTIONAL:
         )
     )
 
-# (name, SB3 target, config class, requires, description)
+# (name, SB3 target, config class, requires, description): the short form, adapted by sb3_agent.adapt
 _MODELS = [
     ("dqn", "stable_baselines3:DQN", "DQNConfig", {"action_space": "discrete"}, "Deep Q-Network (SB3)"),
     ("qrdqn", "sb3_contrib:QRDQN", "QRDQNConfig", {"action_space": "discrete"}, "Quantile-regression DQN (sb3-contrib)"),
@@ -110,7 +118,7 @@ for _name, _target, _cfg, _req, _desc in _MODELS:
         ModelSpec(
             name=_name,
             families=(FAMILY,),
-            target=_target,
+            target=Algorithm(_target),
             config=f"{_HERE}.algos:{_cfg}",
             requires=_req,
             description=f"{_desc}, rl-baselines3-zoo tuned presets",
@@ -119,3 +127,6 @@ for _name, _target, _cfg, _req, _desc in _MODELS:
     )
 
 register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/rl/space.py
+
+# Through the plug-in door (the public decorator): a plain-PyTorch DQN, one file, no SB3.
+from tasks.rl import torch_dqn  # noqa: E402, F401

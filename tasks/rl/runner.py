@@ -1,9 +1,11 @@
-"""Train an SB3 algorithm on a gymnasium problem and evaluate it deterministically.
+"""Train an agent on a gymnasium problem and evaluate it deterministically under the family's protocol.
 
     bench run cartpole_ppo --seeds 3
+    bench run cartpole_myagent --plugin my_agent.py --preset smoke
 
-Turns the typed config into SB3 objects (schedules, policy_kwargs, action noise, wrappers) and hands
-over to `suite.backends.sb3.train_and_evaluate`, which owns the evaluation protocol.
+The runner builds the problem's env factory and the agent of the contract (`contract.py`: a plug-in as
+built, an SB3 algorithm through `sb3_agent.adapt`), then hands over to `protocol.train_and_evaluate`,
+which owns everything judged. It never looks at which model it runs.
 """
 
 from __future__ import annotations
@@ -11,47 +13,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from suite.backends.sb3 import train_and_evaluate
-from suite.config import model_field_names
+import numpy as np
+
+from suite import contract
 from suite.context import RunContext
-from tasks.rl.algos import SPECIAL
-from tasks.rl.presets import has_zoo_preset
-from tasks.rl.schedules import parse_schedule
-
-_ACTIVATIONS = {"tanh": "Tanh", "relu": "ReLU", "elu": "ELU", "leaky_relu": "LeakyReLU", "gelu": "GELU"}
-
-
-def policy_kwargs(cfg: Any) -> dict[str, Any]:
-    """The zoo's `policy_kwargs` from flat config keys; keys left at None keep SB3's defaults."""
-    import torch.nn as nn
-
-    out: dict[str, Any] = {}
-    if cfg.net_arch is not None:
-        out["net_arch"] = list(cfg.net_arch)
-    if cfg.activation_fn != "default":
-        out["activation_fn"] = getattr(nn, _ACTIVATIONS[cfg.activation_fn])
-    if cfg.log_std_init is not None:
-        out["log_std_init"] = cfg.log_std_init
-    if cfg.ortho_init is not None:
-        out["ortho_init"] = cfg.ortho_init
-    if hasattr(cfg, "n_quantiles"):
-        out["n_quantiles"] = cfg.n_quantiles
-    return out
-
-
-def action_noise(cfg: Any, env_id: str, env_kwargs: dict) -> Any:
-    """Zoo `noise_type`/`noise_std`: Gaussian or Ornstein-Uhlenbeck noise on the [-1, 1]-scaled actions."""
-    if getattr(cfg, "noise_type", "none") == "none":
-        return None
-    import gymnasium as gym
-    import numpy as np
-    from stable_baselines3.common.noise import NormalActionNoise, OrnsteinUhlenbeckActionNoise
-
-    env = gym.make(env_id, **env_kwargs)
-    n = int(np.prod(env.action_space.shape))
-    env.close()
-    cls = NormalActionNoise if cfg.noise_type == "normal" else OrnsteinUhlenbeckActionNoise
-    return cls(mean=np.zeros(n), sigma=cfg.noise_std * np.ones(n))
+from suite.errors import UserError
+from suite.registry import Task
+from tasks.rl.protocol import EVAL_SEED_OFFSET, EnvMaker, train_and_evaluate, vec_env
 
 
 def env_wrapper(name: str) -> Any:
@@ -66,54 +34,59 @@ def env_wrapper(name: str) -> Any:
     return None
 
 
-def algo_kwargs(ctx: RunContext, spec: Any) -> dict[str, Any]:
-    """SB3 constructor keyword arguments from the model's config fields."""
-    cfg = ctx.config
-    kwargs = {k: getattr(cfg, k) for k in model_field_names(ctx.task) if k not in SPECIAL}
-    for key in ("learning_rate", "clip_range"):
-        if key in kwargs:
-            kwargs[key] = parse_schedule(kwargs[key], key)
-    if getattr(cfg, "train_freq_unit", "step") == "episode":
-        kwargs["train_freq"] = (cfg.train_freq, "episode")
-    noise = action_noise(cfg, spec.env_id, spec.env_kwargs)
-    if noise is not None:
-        kwargs["action_noise"] = noise
-    pk = policy_kwargs(cfg)
-    if pk:
-        kwargs["policy_kwargs"] = pk
-    return kwargs
-
-
-def run(ctx: RunContext) -> None:
-    cfg = ctx.config
-    task = ctx.task
+def env_maker(task: Task, cfg: Any) -> EnvMaker:
+    """The contract's `make_env`: the problem's env with the config's episode cap and wrapper."""
     spec = task.problem.load()()
-    if not has_zoo_preset(task.model.name, task.problem.name):
-        ctx.warn(f"no rl-baselines3-zoo preset for {task.id}: SB3 default hyperparameters, untuned")
-    refs = task.refs()
     env_kwargs = dict(spec.env_kwargs)
     if cfg.max_episode_steps:
         env_kwargs["max_episode_steps"] = cfg.max_episode_steps  # a gym.make argument: wraps in TimeLimit
-    normalize = None
-    if cfg.normalize:
-        # As the zoo: VecNormalize discounts returns with the algorithm's gamma.
-        normalize = {"norm_obs": cfg.norm_obs, "norm_reward": cfg.norm_reward, "gamma": getattr(cfg, "gamma", 0.99)}
+    return EnvMaker(spec.env_id, env_kwargs, env_wrapper(cfg.wrapper))
+
+
+def probe(task: Task, cfg: Any) -> None:
+    """Before any run of a plug-in: build it and ask it to act on 2 observations sampled from the problem's
+    observation space; refuse in one line unless it returns 2 actions valid in the action space."""
+    env = vec_env(env_maker(task, cfg), cfg.frame_stack, 1, 0)
+    obs_space, act_space = env.observation_space, env.action_space
+    env.close()
+    agent = contract.require(
+        task.model.load()(**contract.model_kwargs(task, cfg, observation_space=obs_space, action_space=act_space, device="cpu")), task
+    )
+    obs_space.seed(0)
+    obs = np.stack([obs_space.sample() for _ in range(2)])  # (2, *obs_shape)
+    head = f"{task.id}: model {task.model.name!r} ({task.model.source}) breaks the rl contract (see `bench contract rl`):"
+    try:
+        actions = np.asarray(agent.act(obs))
+    except Exception as exc:
+        raise UserError(f"{head} act(obs) on a batch of 2 observations {obs.shape} raised {type(exc).__name__}: {exc}") from None
+    want = (2, *act_space.shape)
+    if actions.shape != want:
+        raise UserError(f"{head} act(obs) on a batch of 2 observations {obs.shape} returned shape {actions.shape}; expected {want}")
+    dtype = getattr(act_space, "dtype", None)
+    valid = [act_space.contains(a.astype(dtype) if np.issubdtype(dtype, np.floating) else a) for a in actions]
+    if not all(valid):
+        raise UserError(f"{head} act(obs) returned {actions.tolist()}, not all in the action space {act_space}")
+
+
+def run(ctx: RunContext) -> None:
+    cfg, task = ctx.config, ctx.task
+    make_env = env_maker(task, cfg)
+    eval_seed = ctx.seed + EVAL_SEED_OFFSET
+    env = vec_env(make_env, cfg.frame_stack, cfg.eval_episodes, eval_seed)
+    agent = contract.build(ctx, observation_space=env.observation_space, action_space=env.action_space, device=ctx.device)
+    refs = task.refs()
     train_and_evaluate(
         ctx,
-        task.model.load(),
-        algo_kwargs(ctx, spec),
-        env_id=spec.env_id,
-        env_kwargs=env_kwargs,
-        n_timesteps=cfg.n_timesteps,
-        n_envs=cfg.n_envs,
-        policy=cfg.policy,
-        wrapper=env_wrapper(cfg.wrapper),
-        normalize=normalize,
+        agent,
+        make_env,
+        env,
         frame_stack=cfg.frame_stack,
+        n_timesteps=cfg.n_timesteps,
         eval_every=cfg.eval_freq or max(cfg.n_timesteps // 10, 1),
         eval_episodes=cfg.eval_episodes,
         final_episodes=cfg.final_episodes,
         eval_budget=cfg.eval_budget,
+        eval_seed=eval_seed,
         threshold=refs.get("threshold"),
         video=ctx.artifact_path("final_episode.gif") if cfg.record_video else None,
         video_frames=cfg.video_frames,
