@@ -82,6 +82,13 @@ BROKEN = {
         "expected (4, 1, 8, 8), finite, in [0, 1]",
         True,
     ),
+    # in range on the probe's 4 samples, out of it on the judged ones: refused at evaluation, still no record
+    "late_range": (
+        "generation",
+        GEN_HEAD + "    return torch.rand(n, 1, 8, 8) * (1 if n <= 4 else 2)\n",
+        "the contract's pixels are in [0, 1]",
+        True,
+    ),
     "no_encode": ("autoencoding", "def reconstruct(self, x):\n    return x\n", "no method encode(x)", False),
     "loose_codes": (
         "autoencoding",
@@ -108,7 +115,8 @@ def test_a_broken_plugin_is_refused_in_one_line_before_any_run(name, bench, tmp_
     code, _, err = bench("run", f"digits_{name}", "--plugin", str(plugin), "--seeds", "0,", "--results", str(out), "--wandb", "disabled")
     assert code == 2
     assert err.count("\n") == 1 and err.startswith(f"bench: error: digits_{name}") and says in err, err
-    assert not list(store.iter_records(out)) and not (out / f"digits_{name}").exists()  # no record, no run directory
+    # no record, no file (a breach found at evaluation leaves the task's empty directory: suite/runner.py's, not a run's)
+    assert not list(store.iter_records(out)) and not [f for f in out.rglob("*") if f.is_file()]
     # a missing or uncallable method is refused before anything is built; a wrong output needs the probe's fit
     assert fitted.exists() == probed
 

@@ -82,6 +82,13 @@ def images(out, where: str) -> torch.Tensor:
         raise UserError(f"{where} returned {type(out).__name__}, not a tensor or array: {exc}") from exc
 
 
+def unit_interval(x: torch.Tensor, where: str) -> None:
+    """The contract's pixel range, held at evaluation as the probe held it on 4 images (the built-ins end in a sigmoid)."""
+    lo, hi = float(x.min()), float(x.max())
+    if lo < 0 or hi > 1:
+        raise UserError(f"{where} returned values in [{lo:.3g}, {hi:.3g}]; the contract's pixels are in [0, 1]")
+
+
 def batched(fn, x: torch.Tensor, where: str) -> torch.Tensor:
     """fn over x in batches of EVAL_BATCH, concatenated."""
     return torch.cat([images(fn(b), where) for b in x.split(EVAL_BATCH)])
@@ -122,13 +129,13 @@ def _inception_fid(ctx: RunContext, data, samples: torch.Tensor) -> None:
 @torch.no_grad()
 def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: bool) -> torch.Tensor:
     """Generation metrics of n = |test| samples from `generate(z)`; raises Diverged on NaN or collapse (after recording them)."""
-    samples = images(generate(judge.n, torch.Generator().manual_seed(EVAL_SEED)), "sample")  # (n, *shape)
+    where = f"{ctx.task.id}: sample({judge.n}, generator)"
+    samples = images(generate(judge.n, torch.Generator().manual_seed(EVAL_SEED)), where)  # (n, *shape)
     if samples.shape != (judge.n, *data.x_train.shape[1:]):
-        raise UserError(
-            f"sample({judge.n}, generator) returned shape {tuple(samples.shape)}; expected {(judge.n, *data.x_train.shape[1:])}"
-        )
+        raise UserError(f"{where} returned shape {tuple(samples.shape)}; expected {(judge.n, *data.x_train.shape[1:])}")
     if not torch.isfinite(samples).all():
         raise Diverged("generator produced non-finite samples")
+    unit_interval(samples, where)
     ctx.metrics.update(judge.evaluate(samples))
     _inception_fid(ctx, data, samples)
     A.save_grid(ctx, samples[:64].numpy(), "samples.png", f"64 samples; FD norm {ctx.metrics['gen/fd_normalized']:.3f}", ncol=8)
@@ -144,7 +151,7 @@ def _interpolate(ctx: RunContext, decode, z0: torch.Tensor, z1: torch.Tensor, ca
     """Rows of 10 images decoded along straight lines between pairs of latents z0[i] -> z1[i]."""
     t = torch.linspace(0, 1, 10)[None, :, None]  # (1, 10, 1)
     z = (z0[:, None] * (1 - t) + z1[:, None] * t).flatten(0, 1)  # (rows*10, L)
-    A.save_grid(ctx, images(decode(z), "decode").numpy(), name, caption)
+    A.save_grid(ctx, images(decode(z), f"{ctx.task.id}: decode(z)").numpy(), name, caption)
 
 
 # -- autoencoding -------------------------------------------------------------------------------------
@@ -163,15 +170,16 @@ def linear_probe(z_train: np.ndarray, y_train: np.ndarray, z_test: np.ndarray, y
 
 def judge_autoencoder(ctx: RunContext, trainer, data) -> None:
     x = torch.as_tensor(data.x_test)  # (N, C, H, W)
-    z_test = batched(trainer.encode, x, "encode")  # (N, L)
-    recon = batched(trainer.reconstruct, x, "reconstruct")  # (N, C, H, W)
+    z_test = batched(trainer.encode, x, f"{ctx.task.id}: encode(x)")  # (N, L)
+    recon = batched(trainer.reconstruct, x, f"{ctx.task.id}: reconstruct(x)")  # (N, C, H, W)
     if recon.shape != x.shape:
-        raise UserError(f"reconstruct(x) returned shape {tuple(recon.shape)} for x of shape {tuple(x.shape)}")
+        raise UserError(f"{ctx.task.id}: reconstruct(x) returned shape {tuple(recon.shape)} for x of shape {tuple(x.shape)}")
+    unit_interval(recon, f"{ctx.task.id}: reconstruct(x)")
     ctx.metrics["test/mse"] = float(F.mse_loss(recon, x))
     ctx.metrics["test/bce"] = float(F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x))
     mean_img = torch.as_tensor(data.x_train).mean(0, keepdim=True)
     ctx.metrics["test/mse_mean_image"] = float(F.mse_loss(mean_img.expand_as(x), x))  # the trivial baseline
-    z_train = batched(trainer.encode, torch.as_tensor(data.x_train), "encode")
+    z_train = batched(trainer.encode, torch.as_tensor(data.x_train), f"{ctx.task.id}: encode(x)")
     ctx.metrics["test/probe_acc"] = linear_probe(z_train.flatten(1).numpy(), data.y_train, z_test.flatten(1).numpy(), data.y_test)
     if isinstance(trainer, ExtraMetrics):
         ctx.metrics.update(trainer.extra_metrics(x))
