@@ -41,7 +41,12 @@ def add(sub, common) -> None:
         default=None,
         help="equivalence margin in the metric's units; default 2%% of the problem's random-to-reference distance",
     )
-    seq.add_argument("--max-seeds", type=int, default=15, help="seeds per side at the last look; default 15")
+    seq.add_argument(
+        "--max-seeds",
+        type=int,
+        default=None,
+        help="seeds a side at the last look; default: enough for 80%% power at one margin, from the other model's seed spread (5 to 30)",
+    )
     seq.add_argument("--step", type=int, default=2, help="seeds added per round, after a first look at 3; default 2")
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
@@ -140,18 +145,20 @@ def seed_values(task_id: str, preset: str, results, use_baseline: bool, config: 
 
 def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str] | None) -> int:
     """Rounds of seeds until every comparison of MODEL is decided: reports/sequential.py has the design."""
+    import numpy as np
+
     from reports import sequential as sq
     from suite import api
     from suite.config import config_hash
     from suite.executors.progress import describe
 
-    if args.max_seeds < 3 or args.step < 1:
+    if (args.max_seeds is not None and args.max_seeds < 3) or args.step < 1:
         raise UserError(
             f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 3 seeds, so --max-seeds ≥ 3 and --step ≥ 1"
         )
     plugins = getattr(args, "plugin", [])
     base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
-    results, plan_n = base.results, sq.looks(3, args.step, args.max_seeds)
+    results = base.results
     pairs = []  # (model's task, the other's task, margin)
     for task in tasks:
         others = against or sorted({m.name for m in reg.all_models() if task.family in m.families} - {task.model.name})
@@ -165,10 +172,15 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
                 raise UserError(
                     f"{task.id}: the problem states no random and reference points; give --margin in {task.refs().get('primary_metric', 'metric')} units"
                 )
-            pairs.append((task, other, margin))
+            pairs.append([task, other, margin])
     if not pairs:
         raise UserError(f"no other model has {args.preset} records on these problems; name one with --against")
     alpha = sq.ALPHA / len(pairs)  # Bonferroni over the comparisons: the error holds over the whole board
+    for pair in pairs:  # each comparison's looks: up to the seeds that give 80 % power at one margin
+        spread = list(seed_values(pair[1].id, args.preset, results, args.baseline).values())
+        sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
+        n_max = args.max_seeds or (sq.max_seeds_for(pair[2], sd, alpha=alpha) if sd > 0 else 15)
+        pair.append(sq.looks(3, args.step, max(n_max, 3)))
     if any(t.deterministic for t, _, _ in pairs):
         raise UserError(f"{args.model} is deterministic: one exact record per config, and more seeds add nothing")
 
@@ -185,13 +197,17 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         return dict(sorted(have.items())[:need])
 
     print(
-        f"compare {args.model} until decided: looks at {', '.join(map(str, plan_n))} seeds a side, O'Brien-Fleming α spending, "
+        f"compare {args.model} until decided: looks at {'; '.join(', '.join(map(str, p[3])) for p in pairs)} seeds a side, O'Brien-Fleming α spending, "
         f"α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
         flush=True,
     )
     open_pairs, verdicts = list(pairs), {}
-    for k, n in enumerate(plan_n):
-        for task, other, margin in list(open_pairs):
+    for k in range(max(len(p[3]) for p in pairs)):
+        for pair in list(open_pairs):
+            task, other, margin, plan_n = pair
+            if k >= len(plan_n):
+                continue
+            n = plan_n[k]
             mine = ensure(task, n, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
             theirs = ensure(other, n, [], None)
             hib = task.refs().get("higher_is_better", reg.family(task.family).higher_is_better)
@@ -202,7 +218,7 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
             )
             if lk.verdict != "continue":
                 verdicts[(task.problem.name, other.model.name)] = (lk, len(mine), len(theirs), margin)
-                open_pairs.remove((task, other, margin))
+                open_pairs.remove(pair)
         if not open_pairs:
             break
     print(
