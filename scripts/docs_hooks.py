@@ -5,6 +5,7 @@ build this hook recomputes each from its source and warns (an error under `--str
 and CI build) when the committed text differs, naming the command that rewrites it:
 
 - docs/cli.md, from the parsers (scripts/cli_reference.py);
+- the report legend in docs/reading-a-report.md, from reports/render.py (scripts/report_legend.py);
 - the measured tables of docs/families/*.md, from reports/baseline/ (scripts/measured_table.py);
 - README.md's sample output and docs/assets/cartpole_curves.png, from the same records (scripts/readme_sample.py);
 - the tables of tasks/forecasting/README.md and tasks/compression/README.md, which the family pages include.
@@ -34,6 +35,9 @@ def stale_pages() -> list[str]:
     out = []
     if _script("cli_reference").stale():
         out.append("docs/cli.md is stale: run `python scripts/cli_reference.py --write`")
+    legend = _script("report_legend")
+    if legend.page_block() != legend.block():
+        out.append("docs/reading-a-report.md's legend is stale: run `python scripts/report_legend.py --write`")
     for page in _script("measured_table").stale():
         out.append(f"{page}'s measured table is stale: run `python scripts/measured_table.py --write`")
     sample = _script("readme_sample")

@@ -38,4 +38,4 @@ def cli(doc: str, readme: Path, begin: str, end: str, content: Callable[[], str]
         print(content())
         return
     replace(readme, begin, end, block())
-    print(f"{readme}: {what} rewritten from reports/baseline/")
+    print(f"{readme.relative_to(readme.parent.parent) if readme.parent.name == 'docs' else readme.name}: {what} rewritten")

@@ -51,6 +51,11 @@ def test_cli_reference_is_generated_from_the_parsers():
     assert mod.PAGE.read_text() == mod.page(), "docs/cli.md is stale: run `python scripts/cli_reference.py --write`"
 
 
+def test_report_legend_page_quotes_the_code():
+    mod = _script("report_legend")
+    assert mod.page_block() == mod.block(), "docs/reading-a-report.md's legend is stale: run `python scripts/report_legend.py --write`"
+
+
 def test_every_help_ends_with_the_path_of_its_docs_page():
     from cli.main import parser
 
