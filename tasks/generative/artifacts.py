@@ -44,11 +44,14 @@ def save_grid(ctx: RunContext, images: np.ndarray, name: str, caption: str, ncol
 
 
 def save_loss_curves(ctx: RunContext, metrics: tuple[str, ...] = ("train/d_loss", "train/g_loss", "val/fd")) -> None:
-    """G and D losses per epoch (left) and the FD to the train features (right), from the run's curves."""
+    """G and D losses per epoch (left) and the FD to the train features (right), from the run's curves; no file
+    when the model logged none of them (a plug-in sampler, the VAE)."""
+    curves = {m: [(s, v) for s, _, name, v in ctx.curves if name == m] for m in metrics}
+    if not any(curves.values()):
+        return
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(8, 3), dpi=100)
-    for m in metrics:
-        pts = [(s, v) for s, _, name, v in ctx.curves if name == m]
+    for m, pts in curves.items():
         if pts:
             ax = axes[1] if m == "val/fd" else axes[0]
             ax.plot(*zip(*pts), label=m)

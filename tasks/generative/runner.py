@@ -61,6 +61,8 @@ def run(ctx: RunContext) -> None:
     judge = _judge(ctx, data) if "generation" in families else None
     with ctx.phase("train"):
         trainer.fit(torch.as_tensor(data.x_train), torch.as_tensor(data.x_val), FitContext(ctx, judge))
+    if "generation" in families:
+        A.save_loss_curves(ctx)  # from the curves the trainer logged (train/d_loss, train/g_loss, val/fd), if any
     with ctx.phase("eval"), torch.no_grad():
         if "autoencoding" in families:
             judge_autoencoder(ctx, trainer, data)

@@ -17,7 +17,6 @@ import torch
 from torch import nn
 
 from suite.backends.lightning import fit, tensor_loader
-from tasks.generative import artifacts as A
 from tasks.generative import models as M
 from tasks.generative.contract import EVAL_SEED, FitContext
 from tasks.generative.modules import AutoencoderModule, GanModule, vae_elbo_and_nll
@@ -61,7 +60,6 @@ class GanTrainer:
         }
         run.info["d_steps"] = module.d_steps
         run.info["epochs"] = fitted.epochs
-        A.save_loss_curves(run)
         self.G = module.G.cpu().eval()
 
     @torch.no_grad()
