@@ -12,6 +12,7 @@ import argparse
 import functools
 import http.server
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -87,7 +88,7 @@ def site(tmp_path_factory) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stderr[-4000:]}"
     return out
