@@ -2,8 +2,8 @@
 
 Per entry: the mean over seeds with a Student-t 95 % interval. The leader is the best entry with at
 least two seeds or an exact (deterministic) value; every other such entry is tested against it
-(Welch's t-test, or a one-sample t-test against an exact leader, adjusted for all the board's pairs
-with Games-Howell) and marked `tied` when the difference is not significant at α = 0.05 family-wise,
+(Welch's t-test, or a one-sample t-test against an exact leader, adjusted for the whole board by
+the null distribution of the largest such t) and marked `tied` when the difference is not significant at α = 0.05 family-wise,
 because 3-5 seeds rarely separate close models and a bare rank would claim they do. A one-seed entry
 has no variance to test with and is marked `?`; two entries that do not vary are not tested at all.
 Efficiency columns (training time, throughput, parameters, the run's own peak memory) come with the
@@ -117,10 +117,10 @@ def mark_ties(table: pd.DataFrame, samples: dict[str, np.ndarray]) -> pd.DataFra
     """Add `tied` and the test of each entry against the leader to a board sorted best first.
 
     `samples[model]` holds the entry's ok scores (shape (n,)). The leader is the best entry with ≥ 2
-    seeds or an exact value; the k such entries are compared as all pairs at once (Games-Howell:
-    Welch's standard error and degrees of freedom, the studentized range of k means), so that on a
-    board of equal entries some entry is falsely separated from the leader on ≤ 5 % of boards, not on
-    the 45 % that unadjusted tests against the maximum of 13 means give (`benchmarks/board_error.py`).
+    seeds or an exact value; the k such entries are compared with it at once (`stats.board_comparisons`:
+    the null distribution of the largest leader-vs-entry t, leader chosen as the maximum included), so
+    that on a board of equal entries some entry is falsely separated from the leader on ~5 % of boards,
+    not on the 45 % that unadjusted tests against the maximum of 13 means give (`benchmarks/board_error.py`).
     `tied`: 'leader'; 'tied' where the adjusted p ≥ α; 'untested' where neither side varies (two exact
     values, or seeds with no spread): the difference is shown as measured, with no p-value and never
     as separated; '?' for a one-seed entry (no variance, so no test: never leader or tied); '' where
@@ -130,21 +130,21 @@ def mark_ties(table: pd.DataFrame, samples: dict[str, np.ndarray]) -> pd.DataFra
     `table.attrs["compared"]` is k.
     """
     table = table.copy()
-    eligible = (table["mean"].notna() & ((table["seeds"] >= 2) | table["exact"])).to_numpy()
-    k = int(eligible.sum())
+    eligible = np.flatnonzero((table["mean"].notna() & ((table["seeds"] >= 2) | table["exact"])).to_numpy())
+    k = int(eligible.size)
     cols = {c: np.full(len(table), np.nan) for c in TEST_COLUMNS}
     marks = ["" if m != m else "?" for m in table["mean"]]
-    if eligible.any():
-        lead = int(np.flatnonzero(eligible)[0])
-        marks[lead] = "leader"
-        lx, lexact = samples[table["model"].iloc[lead]], bool(table["exact"].iloc[lead])
+    if k:
+        marks[eligible[0]] = "leader"
+        names, exact = table["model"].to_numpy()[eligible], table["exact"].to_numpy(dtype=bool)[eligible]
+        tests = stats.board_comparisons([samples[m] for m in names], list(exact), lead=0)
         level = stats.comparison_alpha(k)
-        for i in np.flatnonzero(eligible)[1:]:
-            x, exact = samples[table["model"].iloc[i]], bool(table["exact"].iloc[i])
-            t = stats.difference_test(x, lx, exact, lexact, entries=k)
+        lx = samples[names[0]]
+        for j, i in enumerate(eligible[1:], start=1):
+            t = tests[j]
             cols["p_value"][i], cols["p_unadjusted"][i] = t["p"], t["p_unadjusted"]
             cols["diff"][i], cols["diff_low"][i], cols["diff_high"][i] = t["diff"], t["low"], t["high"]
-            cols["seeds_needed"][i] = stats.seeds_needed(x, lx, exact, lexact, alpha=level)
+            cols["seeds_needed"][i] = stats.seeds_needed(samples[names[j]], lx, bool(exact[j]), bool(exact[0]), alpha=level)
             marks[i] = "untested" if t["p"] != t["p"] else "tied" if t["p"] >= stats.ALPHA else ""
     table["tied"] = marks
     for c, v in cols.items():

@@ -103,8 +103,9 @@ LEGEND = (
     "500 [184.2, 500]; 5 seeds: [274.6, 500]) · "
     "★ leader: the best entry with ≥ 2 seeds or an exact value · "
     f"≈ tied with the leader: adj. p ≥ {stats.ALPHA:g}, where adj. p is Welch's t-test of the difference (a one-sample t-test "
-    "against an exact value) adjusted for all pairs of the board's k tested entries (Games-Howell: the studentized range of k "
-    f"means), so that a board of equal entries shows a false separation ≤ {stats.ALPHA:.0%} of the time; unadjusted p is the "
+    "against an exact value) adjusted for the whole board of k tested entries: the share of draws, under equal means and the "
+    "board's own variances, in which the leader (chosen as the best again in each draw) is as far from some entry (max-t), so "
+    f"that a board of equal entries shows a false separation about {stats.ALPHA:.0%} of the time; unadjusted p is the "
     "pair's own test · ○ untested: neither side varies (two exact values, or seeds with no spread), so the difference is shown "
     "as measured, without a p-value, and never as separated · ? one seed: no variance, so no interval and no test, never "
     "leader or tied · (exact): a deterministic model, one observation with no interval · "
@@ -119,8 +120,8 @@ LEGEND = (
 TERMINAL_LEGEND = (
     f"mean [95% CI]: {stats.INTERVAL_METHOD}, inside the metric's range (seeds all at the cap: down to the lowest mean under "
     "which that has a 5 % chance) · ★ leader: best entry with ≥ 2 seeds or an exact value · "
-    f"≈ tied: Welch's t-test against the leader (one-sample against an exact value), adjusted for all pairs of the board "
-    f"(Games-Howell), adj. p ≥ {stats.ALPHA:g} · ○ untested: neither side varies · "
+    f"≈ tied: Welch's t-test against the leader (one-sample against an exact value), adjusted for the whole board "
+    f"(max-t), adj. p ≥ {stats.ALPHA:g} · ○ untested: neither side varies · "
     "? one seed: no interval, no test · (exact): deterministic, one observation · "
     "train s: training seconds (* wall time of an older record) · the written report has the full legend"
 )
@@ -194,7 +195,7 @@ def board_note(table: pd.DataFrame) -> str:
     test = "one-sample t-test" if lead.get("exact") or runner.get("exact") else "Welch's t-test"
     p = f"p = {p_value(runner['p_value'])}"
     if family:
-        p += f" adjusted for the {k * (k - 1) // 2} pairs of {k} entries (Games-Howell; unadjusted {p_value(runner.get('p_unadjusted'))})"
+        p += f" adjusted for the board's {k} entries (max-t; unadjusted {p_value(runner.get('p_unadjusted'))})"
     verdict = "tied" if runner.get("tied") == "tied" else "separated"
     who = f"of {a}" if runner.get("exact") else f"of {b}" if lead.get("exact") else "per side"
     now = f"now {lead['seeds']} and {runner['seeds']}"

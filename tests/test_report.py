@@ -69,7 +69,7 @@ def test_leaderboard_ranks_in_metric_direction_and_marks_ties(results):
     assert list(digits["model"]) == ["big", "mid", "small"]
     assert list(digits["tied"]) == ["leader", "tied", ""]  # Welch: mid is not told apart from big, small is
     p_mid = ttest_ind([0.96, 0.975, 0.985], [0.97, 0.98, 0.99], equal_var=False).pvalue
-    # the pair's own Welch p, and the p adjusted for the board's 3 entries (Games-Howell) that decides
+    # the pair's own Welch p, and the p adjusted for the board's 3 entries (max-t) that decides
     assert digits.loc[1, "p_unadjusted"] == pytest.approx(p_mid) and digits.loc[1, "p_value"] > p_mid
     assert digits.loc[2, "p_value"] < 0.05 and digits.attrs["compared"] == 3
     assert (
@@ -179,7 +179,7 @@ def test_bench_report_writes_every_format(results, tmp_path, capsys):
     n_mid = int(digits.loc["mid", "seeds_needed"])
     assert "big vs runner-up mid: mid − big = -0.006667 [simultaneous 95% CI " in md and f"about {n_mid} seeds per side would" in md
     assert (
-        f"p = {digits.loc['mid', 'p_value']:.3f} adjusted for the 3 pairs of 3 entries (Games-Howell; unadjusted 0." in md
+        f"p = {digits.loc['mid', 'p_value']:.3f} adjusted for the board's 3 entries (max-t; unadjusted 0." in md
         and "| adj. p vs leader | unadjusted p |" in md
     )
     assert "adj. p vs leader" in printed and "adj. p vs leader" in (out / "report.html").read_text()
