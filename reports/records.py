@@ -202,14 +202,34 @@ def warn(lines: list[str], out=None) -> None:
         print(f"bench: warning: … and {len(lines) - MAX_WARNINGS} more bad files like these", file=out)
 
 
-def run_dirs(results: Path, task_id: str | None = None) -> list[str]:
-    """Every published run directory (hidden staging directories skipped), as `store.iter_run_dirs`."""
+def task_problems(results: Path | str) -> dict[str, str]:
+    """Task directory -> its problem, from one record of each task (a task's runs share a problem): what
+    a board after a run needs to know of a results directory of any size without reading it all."""
+    out = {}
+    if not Path(results).is_dir():
+        return out
+    with os.scandir(results) as tasks:
+        for t in tasks:
+            if t.name.startswith(".") or not t.is_dir():
+                continue
+            with os.scandir(t.path) as runs:
+                for r in runs:
+                    rec, _ = _read(r.path, check=False) if not r.name.startswith(".") and r.is_dir() else (None, [])
+                    if rec is not None and rec.get("problem"):
+                        out[t.name] = rec["problem"]
+                        break
+    return out
+
+
+def run_dirs(results: Path, task_id: str | None = None, tasks: set[str] | None = None) -> list[str]:
+    """Every published run directory (hidden staging directories skipped), as `store.iter_run_dirs`;
+    only those of `task_id`, or of the task names in `tasks`, when given."""
     if not results.is_dir():
         return []
     out = []
-    with os.scandir(results) as tasks:
-        for t in sorted(tasks, key=lambda e: e.name):
-            if t.name.startswith(".") or not t.is_dir() or (task_id and t.name != task_id):
+    with os.scandir(results) as entries:
+        for t in sorted(entries, key=lambda e: e.name):
+            if t.name.startswith(".") or not t.is_dir() or (task_id and t.name != task_id) or (tasks is not None and t.name not in tasks):
                 continue
             with os.scandir(t.path) as runs:
                 out += sorted(r.path for r in runs if not r.name.startswith(".") and r.is_dir())
@@ -221,6 +241,7 @@ def read_records(
     task_id: str | None = None,
     on_problems: Callable[[list[str]], None] | None = warn,
     check: bool = False,
+    tasks: set[str] | None = None,
 ) -> list[dict]:
     """All records under `results`, read in parallel; unreadable ones are left out and named, one line each.
 
@@ -228,7 +249,7 @@ def read_records(
     and names records whose curves are missing or damaged. `on_problems` receives the warning lines
     (default: printed to stderr); None drops them.
     """
-    dirs = run_dirs(Path(results), task_id)
+    dirs = run_dirs(Path(results), task_id, tasks)
     if len(dirs) < 64:
         outs = [_read(d, check) for d in dirs]
     else:
@@ -240,8 +261,10 @@ def read_records(
     return [r for r, _ in outs if r is not None]
 
 
-def load(results: Path | str, task_id: str | None = None, on_problems: Callable[[list[str]], None] | None = warn) -> pd.DataFrame:
-    return records_frame(read_records(results, task_id, on_problems, check=True))
+def load(
+    results: Path | str, task_id: str | None = None, on_problems: Callable[[list[str]], None] | None = warn, tasks: set[str] | None = None
+) -> pd.DataFrame:
+    return records_frame(read_records(results, task_id, on_problems, check=True, tasks=tasks))
 
 
 def load_with_baseline(
@@ -249,18 +272,20 @@ def load_with_baseline(
     baseline: Path | str | None = None,
     use_baseline: bool = True,
     on_problems: Callable[[list[str]], None] | None = warn,
+    tasks: set[str] | None = None,
 ) -> pd.DataFrame:
-    """The user's records, plus shipped baseline records of every (task, preset) the user has not run.
+    """The user's records, plus shipped baseline records of every (task, preset) the user has not run;
+    only those of the task names in `tasks` when given (a board after a run reads its own problems only).
 
     A task the user ran (in a preset) is taken wholly from the user's results, never mixed with
     baseline seeds, because the two may come from different hardware and code versions.
     """
-    runs = load(results, on_problems=on_problems)
+    runs = load(results, on_problems=on_problems, tasks=tasks)
     if not use_baseline:
         return runs
     base_dir = Path(baseline) if baseline else baseline_dir()
     base = (
-        records_frame(read_records(base_dir, on_problems=on_problems, check=True), source="baseline")
+        records_frame(read_records(base_dir, on_problems=on_problems, check=True, tasks=tasks), source="baseline")
         if base_dir.is_dir()
         else pd.DataFrame()
     )

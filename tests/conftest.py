@@ -59,3 +59,20 @@ def bench(capsys):
 def bench_subprocess(*argv: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """The CLI as a user runs it, in a fresh interpreter."""
     return subprocess.run([*BENCH, *argv], cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True, **kw)
+
+
+def run_smoke(task_id: str, results, seed: int = 0, overrides=None, **kw) -> dict:
+    """The one helper that runs a registered task on its smoke preset through the real runner and returns its record."""
+    from suite.config import resolve_config
+    from suite.registry import get_registry
+    from suite.runner import execute
+
+    task = get_registry().task(task_id)
+    cfg = resolve_config(task, "smoke", overrides or [])
+    return execute(task, cfg, preset="smoke", seed=seed, results=results, wandb_mode="disabled", progress=False, **kw)
+
+
+@pytest.fixture
+def feature_cache(tmp_path_factory, monkeypatch):
+    """One generative feature-extractor cache for the whole session: trained by the first test that needs it."""
+    monkeypatch.setenv("BENCH_FEATURE_CACHE", str(tmp_path_factory.getbasetemp() / "feature-cache"))

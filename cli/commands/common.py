@@ -213,17 +213,18 @@ def exit_code(records: list[dict]) -> int:
 
 def show_leaderboard(results, problems: set[str], preset: str) -> None:
     """The boards of the problems just run: the user's entries beside the shipped baselines on those
-    problems. Every other board (other problems, here or in the baselines) is counted in one line that
-    points to `bench report`, so the boards asked for are not scrolled away."""
+    problems. Only those problems' task directories are read (one record of each task names its
+    problem), so the board appears at once over a results directory of any size; every other board is
+    counted in one line that points to `bench report`, so the boards asked for are not scrolled away."""
     from reports.leaderboard import leaderboards
-    from reports.records import load_with_baseline
+    from reports.records import baseline_dir, load_with_baseline, task_problems
     from reports.render import print_terminal
 
-    runs = load_with_baseline(results)
+    of = {**task_problems(baseline_dir()), **task_problems(results)}
+    runs = load_with_baseline(results, tasks={t for t, p in of.items() if p in problems})
     if runs.empty:
         print_terminal({})
         return
-    asked = runs["problem"].isin(problems)
-    n = runs[~asked & (runs["preset"] == preset)].groupby(["problem", "family"]).ngroups
-    more = f"{n} more leaderboard{'s' if n != 1 else ''}, of other problems: `bench report` prints them all" if n else ""
-    print_terminal(leaderboards(runs[asked], preset), more=more)
+    n = len({p for p in of.values() if p not in problems})
+    more = f"records of {n} more problem{'s' if n != 1 else ''}: `bench report` prints their leaderboards" if n else ""
+    print_terminal(leaderboards(runs, preset), more=more)
