@@ -13,17 +13,13 @@ import torch
 from suite import weights
 from suite.config import resolve_config
 from suite.registry import get_registry
-from suite.runner import execute
+from tests.conftest import run_smoke
 
 COLUMNS = ("drop", "size_bytes", "nonzero", "latency_b1_us", "latency_b256_us", "speedup_b1", "speedup_b256", "ratio")
 
 
 def _run(task_id: str, results: Path, force: bool = False) -> dict:
-    reg = get_registry()
-    task = reg.task(task_id)
-    return execute(
-        task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", force=force, progress=False
-    )
+    return run_smoke(task_id, results, force=force)
 
 
 # The fast tier's representatives: every method, both parent families, five parents (tests/conftest.py, tiers)

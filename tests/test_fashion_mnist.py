@@ -17,6 +17,7 @@ from suite.errors import UserError
 from suite.registry import get_registry
 from suite.runner import execute
 from tasks.classification import locate, vision
+from tests.conftest import run_smoke
 
 REAL = locate.find("FashionMNIST")  # looked up before any test moves the search paths
 real = pytest.mark.skipif(REAL is None, reason=f"Fashion-MNIST files not installed (make data: apt-get install {locate.DEBIAN_PACKAGE})")
@@ -185,7 +186,7 @@ def test_mlp_learns_from_the_real_files_in_one_epoch(results):
 @pytest.mark.parametrize("task_id", ["fashion_mnist_cnn", pytest.param("fashion_mnist_lenet5", marks=pytest.mark.slow)])
 def test_smoke_on_a_real_subset(task_id, results):
     task = get_registry().task(task_id)
-    rec = execute(task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", progress=False)
+    rec = run_smoke(task.id, results)
     assert rec["status"] == "ok", rec["error"]
     assert rec["info"]["data"]["train"] == 256 and math.isfinite(rec["metrics"]["test/acc"])
     saved = json.loads((results / task_id / rec["run_id"] / "result.json").read_text())
@@ -204,7 +205,7 @@ def test_generative_smoke_on_a_real_subset(task_id, results, tmp_path_factory, m
     """The 28x28 generative path on 2000 real images; the slow ones train the subset's feature extractor once."""
     monkeypatch.setenv("BENCH_FEATURE_CACHE", str(tmp_path_factory.getbasetemp() / "fashion-feature-cache"))
     task = get_registry().task(task_id)
-    rec = execute(task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", progress=False)
+    rec = run_smoke(task.id, results)
     assert rec["status"] == "ok", rec["error"]
     m = rec["metrics"]
     arts = {a["path"].split("/")[-1] for a in rec["artifacts"]}

@@ -18,8 +18,9 @@ from suite.config import resolve_config
 from suite.context import RunContext
 from suite.errors import UserError
 from suite.registry import get_registry
-from suite.runner import execute, place_threads
+from suite.runner import place_threads
 from tasks.forecasting import NAIVE_MASE, baselines, data, metrics, protocol, runner
+from tests.conftest import run_smoke
 
 
 def _t3_two_sided_p(t: float) -> float:
@@ -87,7 +88,7 @@ def test_refs_are_the_random_walk_backtest_mase_in_price_terms():
 
 def test_smoke_baseline_scores_prices_and_is_its_own_random_walk(results):
     task = get_registry().task("msft_naive")
-    rec = execute(task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", progress=False)
+    rec = run_smoke(task.id, results)
     assert rec["status"] == "ok", rec["error"]
     m = rec["metrics"]
     assert (m["test/dm_stat_vs_naive"], m["test/dm_p_vs_naive"], m["test/directional_acc"]) == (0.0, 1.0, 0.5)
@@ -150,7 +151,7 @@ def test_forecasting_boards_show_the_dm_test_and_direction_beside_mase(results, 
 
     for name in ("msft_naive", "msft_drift"):
         task = get_registry().task(name)
-        rec = execute(task, resolve_config(task, "smoke"), preset="smoke", seed=0, results=results, wandb_mode="disabled", progress=False)
+        rec = run_smoke(task.id, results)
         assert rec["status"] == "ok", rec["error"]
         assert [c["label"] for c in rec["rankings"]["forecasting"]["columns"]] == ["DM p vs RW", "DM stat", "direction"]
     rep = build.compute(records.load(results), preset="smoke")

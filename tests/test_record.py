@@ -12,14 +12,12 @@ from suite import store
 from suite.config import resolve_config
 from suite.memory import RunMemory
 from suite.registry import get_registry
-from suite.runner import execute
 from suite.sweep import expand, record_crash
+from tests.conftest import run_smoke
 
 
 def _run(task_id: str, results: Path, seed: int) -> dict:
-    task = get_registry().task(task_id)
-    cfg = resolve_config(task, "smoke", [])
-    return execute(task, cfg, preset="smoke", seed=seed, results=results, wandb_mode="disabled", progress=False, force=True)
+    return run_smoke(task_id, results, seed=seed, force=True)
 
 
 def test_first_seed_train_time_is_not_charged_with_set_up(results):

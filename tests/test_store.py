@@ -13,10 +13,8 @@ import pandas as pd
 import pytest
 
 from suite import store
-from suite.config import resolve_config
 from suite.registry import get_registry
-from suite.runner import execute
-from tests.conftest import BENCH, ROOT
+from tests.conftest import BENCH, ROOT, run_smoke
 
 SCHEMA_KEYS = {
     "schema_version",
@@ -40,12 +38,6 @@ SCHEMA_KEYS = {
     "started_at",
     "finished_at",
 }
-
-
-def run_smoke(task_id, results, seed=0, overrides=None, **kw):
-    task = get_registry().task(task_id)
-    cfg = resolve_config(task, "smoke", overrides or [])
-    return execute(task, cfg, preset="smoke", seed=seed, results=results, wandb_mode="disabled", progress=False, **kw)
 
 
 def test_record_schema_and_curves(results):
