@@ -116,8 +116,10 @@ def max_t_p(x: np.ndarray, reps: int, rng: np.random.Generator, chunk: int = 50)
     sd = x.std(axis=2, ddof=1)  # (B, k)
     out = np.empty(len(x))
     for s in range(0, len(x), chunk):
-        y = rng.standard_normal((min(chunk, len(x) - s), reps, x.shape[1], n)) * sd[s : s + chunk, None, :, None]
-        null = stats.leader_t(y.mean(axis=3), y.var(axis=3, ddof=1) / n).max(axis=2)  # (chunk, reps)
+        c = sd[s : s + chunk, None, :]  # (c, 1, k); draws as in stats.max_t_null: means and χ² variances
+        m = rng.standard_normal((len(c), reps, x.shape[1])) * c / np.sqrt(n)
+        v = c**2 * rng.chisquare(n - 1, (len(c), reps, x.shape[1])) / (n - 1) / n
+        null = stats.leader_t(m, v).max(axis=2)  # (c, reps)
         out[s : s + chunk] = ((null >= observed[s : s + chunk, None]).sum(axis=1) + 1) / (reps + 1)
     return out
 

@@ -178,7 +178,7 @@ def difference_test(a, b, exact_a: bool = False, exact_b: bool = False, confiden
 
 
 # Resamples of a board's null max-t: the Monte Carlo error of a p-value near 0.05 is then 0.0034 and
-# of the critical value well under 1 %; a 13-entry, 10-seed board costs ~10 ms.
+# of the critical value well under 1 %; a 25-entry board costs ~20 ms.
 MAXT_REPS = 4000
 
 
@@ -206,12 +206,13 @@ def max_t_null(sd: np.ndarray, n: np.ndarray, reps: int = MAXT_REPS, seed: int =
     board's own variances and seed counts: a parametric single-step max-t (Westfall & Young 1993).
     sd (k,), n (k,) → (reps,).
     """
-    sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=int)
-    mask = np.arange(n.max())[None, :] < n[:, None]  # (k, n_max): which seeds each entry has
-    y = np.random.default_rng(seed).standard_normal((reps, len(sd), n.max())) * sd[None, :, None] * mask  # (reps, k, n_max)
-    m = y.sum(axis=2) / n  # (reps, k)
-    ss = (((y - m[..., None]) * mask) ** 2).sum(axis=2)
-    v = np.where(n > 1, ss / np.maximum(n - 1, 1) / n, 0.0)  # squared standard error of each mean
+    sd, n = np.asarray(sd, dtype=float), np.asarray(n, dtype=float)
+    rng = np.random.default_rng(seed)
+    # For normal seeds the mean and the sample variance are independent, N(0, sd²/n) and sd² χ²(n−1)/(n−1):
+    # drawn directly, a draw costs k numbers rather than k·n seeds.
+    m = rng.standard_normal((reps, len(sd))) * sd / np.sqrt(n)  # (reps, k)
+    chi2 = rng.chisquare(np.maximum(n - 1, 1), (reps, len(sd)))
+    v = np.where(n > 1, sd**2 * chi2 / np.maximum(n - 1, 1) / n, 0.0)  # squared standard error of each mean
     return leader_t(m, v).max(axis=1)
 
 
@@ -224,7 +225,7 @@ def board_comparisons(samples: Sequence[np.ndarray], exact: Sequence[bool], lead
     p = share of draws ≥ this pair's |t|, interval diff ± its 95 % point × se. Because the leader is the
     maximum of k means, its comparison with the last is a studentized range: unadjusted tests
     separate some entry on 45 % of 13-entry null boards, Holm over the k − 1 comparisons on up to 9 %,
-    Games-Howell on 6 %; this on 4.5-5.5 % (`benchmarks/board_error.py`). `p_unadjusted` keeps the
+    Games-Howell on 6 %; this on 4.6-5.4 % (`benchmarks/board_error.py`). `p_unadjusted` keeps the
     pair's own test. The leader's own entry is all nan; with k = 2 the t-test is already the board's.
     """
     nan = float("nan")
