@@ -139,7 +139,7 @@ class TorchDQN:
         obs, _ = env.reset(seed=seed)
         start_eps, end_eps, fraction = self.eps
         rounds = self.gradient_steps if self.gradient_steps > 0 else self.train_freq  # -1: one per env step collected
-        log_every, next_log = max(total_steps // 100, 1), 0
+        log_every = next_log = max(total_steps // 100, 1)  # 100 points; none in the first 1 %: the ETA reads the first point
         for step in range(1, total_steps + 1):  # `step` env steps taken once this one is
             epsilon = linear_schedule(start_eps, end_eps, fraction * total_steps, step - 1)
             action = env.action_space.sample() if rng.random() < epsilon else int(self.act(obs[None])[0])
