@@ -98,7 +98,7 @@ def _clipped_normal_mean(mu: float, sd: float) -> float:
 
 
 CEILING = {
-    "500 w.p. 0.5, else 20": (_cap_or(0.5, lambda rng, s: np.full(s, 20.0)), 260.0),
+    "500 w.p. 0.5, else uniform(20, 500)": (_cap_or(0.5, lambda rng, s: rng.uniform(20.0, 500.0, s)), 380.0),
     "500 w.p. 0.8, else 20": (_cap_or(0.8, lambda rng, s: np.full(s, 20.0)), 404.0),
     "500 w.p. 0.95, else 20": (_cap_or(0.95, lambda rng, s: np.full(s, 20.0)), 476.0),
     "500 w.p. 0.8, else uniform(20, 500)": (_cap_or(0.8, lambda rng, s: rng.uniform(20.0, 500.0, s)), 452.0),

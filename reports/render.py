@@ -98,9 +98,9 @@ COLUMNS = [
 _POWER = f"{stats.POWER:.0%} power at α = {stats.ALPHA:g} (two-sided)"
 LEGEND = (
     f"mean [95% CI]: mean over seeds with a 95 % {stats.INTERVAL_METHOD} (n − 1 degrees of freedom), cut at the metric's range "
-    "([0, 1] for an accuracy, a problem's declared range such as CartPole's return in [0, 500]); seeds that are all equal, as when "
-    "every seed sits at the cap, get every mean under which n equal seeds still have a 5 % chance (3 seeds all at 500: "
-    "500 [184.2, 500]; 5 seeds: [274.6, 500]) · "
+    "([0, 1] for an accuracy, a problem's declared range such as CartPole's return in [0, 500]); when every seed sits at the cap "
+    "(or the floor) the interval runs down to the lowest mean under which n seeds all at the cap still have a 5 % chance, "
+    "whatever their distribution (3 seeds all at 500: 500 [184.2, 500]; 5 seeds: [274.6, 500]) · "
     "★ leader: the best entry with ≥ 2 seeds or an exact value · "
     f"≈ tied with the leader: adj. p ≥ {stats.ALPHA:g}, where adj. p is Welch's t-test of the difference (a one-sample t-test "
     "against an exact value) adjusted for the whole board of k tested entries: the share of draws, under equal means and the "

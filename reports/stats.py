@@ -88,23 +88,24 @@ def bounded_intervals(
     """Student-t interval of each row's mean kept inside the metric's range [low, high]: x (R, n) → (R,), (R,).
 
     The mean of values in [low, high] lies there too, so the t interval is cut at the bounds (no
-    accuracy of 1.046, no CartPole return of −350). A row whose seeds are all equal, v, has a t
-    interval of zero width, which held a CartPole-like mean in 48 % of 3-seed sets (seeds all at the
-    cap of 500). With both bounds finite such a row gets [v − (v − low) r, v + (high − v) r], r = 1 − α^(1/n),
-    α = 1 − confidence: every mean of a distribution that puts mass ≥ α^(1/n) on v, the ones under
-    which n equal seeds have chance ≥ α, whatever the rest of the distribution. At the cap it is
-    [high − (high − low) r, high]: 500 [184.2, 500] for 3 seeds of CartPole at 500, [274.6, 500] for 5.
-    With an open bound there is no such width, and the row keeps its zero-width interval.
-    `benchmarks/interval_coverage.py` prints the coverage at a CartPole-like ceiling.
+    accuracy of 1.046, no CartPole return of −350). A row whose seeds all sit at one bound (every
+    seed at CartPole's cap of 500) has a t interval of zero width, which held a CartPole-like mean in
+    48 % of 3-seed sets; with both bounds finite it gets [high − (high − low) r, high] (mirrored at
+    `low`), r = 1 − α^(1/n), α = 1 − confidence. Scaled to [0, 1] a value Y has P(Y = 1) ≤ E[Y]
+    (Markov), so n seeds all at the cap have chance ≤ mean^n, below α for every mean under α^(1/n),
+    whatever the seeds' distribution: 500 [184.2, 500] for 3 seeds at 500, [274.6, 500] for 5.
+    Equal seeds inside the range keep their zero-width interval (nothing bounds their spread), and
+    with an open bound there is no width to give. `benchmarks/interval_coverage.py` prints the
+    coverage at a CartPole-like ceiling.
     """
     lo, hi = t_intervals(x, confidence)
     lo, hi = np.clip(lo, low, high), np.clip(hi, low, high)
     if x.shape[1] < 2 or not (np.isfinite(low) and np.isfinite(high)):
         return lo, hi
-    r = 1 - (1 - confidence) ** (1 / x.shape[1])
-    v = x[:, 0]
-    flat = (x == v[:, None]).all(axis=1)
-    return np.where(flat, v - (v - low) * r, lo), np.where(flat, v + (high - v) * r, hi)
+    reach = (high - low) * (1 - (1 - confidence) ** (1 / x.shape[1]))
+    at_high, at_low = (x == high).all(axis=1), (x == low).all(axis=1)
+    lo, hi = np.where(at_high, high - reach, lo), np.where(at_high, high, hi)
+    return np.where(at_low, low, lo), np.where(at_low, low + reach, hi)
 
 
 def t_interval(x, confidence: float = CONFIDENCE) -> tuple[float, float]:

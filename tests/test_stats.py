@@ -58,14 +58,15 @@ def test_interval_coverage_by_simulation():
 
 
 def test_bounded_interval_stays_in_range_and_widens_seeds_all_at_a_bound():
-    x = np.array([[0.98, 1.0, 1.0], [500.0, 500.0, 500.0], [20.0, 20.0, 20.0], [0.2, 0.4, 0.9]])
+    x = np.array([[0.98, 1.0, 1.0], [500.0, 500.0, 500.0], [0.0, 0.0, 0.0], [20.0, 20.0, 20.0]])
     lo, hi = stats.bounded_intervals(x[:1], 0.0, 1.0)
     t_lo, t_hi = stats.t_intervals(x[:1])
     assert t_hi[0] > 1 and hi[0] == 1.0 and lo[0] == pytest.approx(t_lo[0])  # cut at the bound, not moved
     r = 1 - 0.05 ** (1 / 3)  # n equal seeds have chance ≥ 5 % only under a mass ≥ 0.05^(1/3) on their value
-    lo, hi = stats.bounded_intervals(x[1:3], 0.0, 500.0)
+    lo, hi = stats.bounded_intervals(x[1:], 0.0, 500.0)
     assert (lo[0], hi[0]) == pytest.approx((500 * (1 - r), 500.0)) and lo[0] == pytest.approx(184.2, abs=0.05)
-    assert (lo[1], hi[1]) == pytest.approx((20 - 20 * r, 20 + 480 * r))
+    assert (lo[1], hi[1]) == pytest.approx((0.0, 500 * r))  # all at the floor: mirrored
+    assert lo[2] == hi[2] == 20.0  # equal seeds inside the range: nothing bounds their spread
     lo, hi = stats.bounded_intervals(x[1:2], 0.0, np.inf)  # an open range gives no width to seeds at a value
     assert lo[0] == hi[0] == 500.0
     s = stats.seed_summary([500.0] * 5, bounds=(0.0, 500.0))
