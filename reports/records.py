@@ -202,23 +202,12 @@ def warn(lines: list[str], out=None) -> None:
         print(f"bench: warning: … and {len(lines) - MAX_WARNINGS} more bad files like these", file=out)
 
 
-def task_problems(results: Path | str) -> dict[str, str]:
-    """Task directory -> its problem, from one record of each task (a task's runs share a problem): what
-    a board after a run needs to know of a results directory of any size without reading it all."""
-    out = {}
+def task_names(results: Path | str) -> set[str]:
+    """The task directories of a results directory: one `scandir`, no record read."""
     if not Path(results).is_dir():
-        return out
+        return set()
     with os.scandir(results) as tasks:
-        for t in tasks:
-            if t.name.startswith(".") or not t.is_dir():
-                continue
-            with os.scandir(t.path) as runs:
-                for r in runs:
-                    rec, _ = _read(r.path, check=False) if not r.name.startswith(".") and r.is_dir() else (None, [])
-                    if rec is not None and rec.get("problem"):
-                        out[t.name] = rec["problem"]
-                        break
-    return out
+        return {t.name for t in tasks if not t.name.startswith(".") and t.is_dir()}
 
 
 def run_dirs(results: Path, task_id: str | None = None, tasks: set[str] | None = None) -> list[str]:

@@ -43,14 +43,14 @@ def test_bench_run_shows_the_boards_it_ran_beside_the_baselines_and_counts_the_r
         assert f"│ {model} " in board
     assert "shipped baseline records (reports/baseline/): half, zero" in " ".join(out.split())
     assert "noise ·" not in out and "sine ·" not in out  # boards of problems that were not run
-    assert out.strip().splitlines()[-1] == "records of 2 more problems: `bench report` prints their leaderboards"
+    assert out.strip().splitlines()[-1] == "records of 2 more tasks: `bench report` prints their leaderboards"
 
 
 def test_bench_run_with_workers_shows_the_same_boards(bench, baseline):
     code, out, _ = bench("run", "ramp_constant", "--plugin", TOY, "--seeds", "2", "--workers", "2", "--no-progress")
     assert code == 0, out
     assert "ramp · toy" in out and "noise ·" not in out
-    assert "records of 2 more problems" in out
+    assert "records of 2 more tasks" in out
     closing = next(ln for ln in out.splitlines() if ln.startswith("sweep: 2 runs"))
     assert "finished in" in closing  # the first ETA, checked against the time the runs took
 

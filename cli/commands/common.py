@@ -213,18 +213,20 @@ def exit_code(records: list[dict]) -> int:
 
 def show_leaderboard(results, problems: set[str], preset: str) -> None:
     """The boards of the problems just run: the user's entries beside the shipped baselines on those
-    problems. Only those problems' task directories are read (one record of each task names its
-    problem), so the board appears at once over a results directory of any size; every other board is
-    counted in one line that points to `bench report`, so the boards asked for are not scrolled away."""
+    problems. Only the task directories named `<problem>_...` of those problems are read, so the board
+    appears at once over a results directory of any size; the other tasks are counted from their
+    directory names in one line that points to `bench report`, so the boards asked for are not scrolled away."""
     from reports.leaderboard import leaderboards
-    from reports.records import baseline_dir, load_with_baseline, task_problems
+    from reports.records import baseline_dir, load_with_baseline, task_names
     from reports.render import print_terminal
 
-    of = {**task_problems(baseline_dir()), **task_problems(results)}
-    runs = load_with_baseline(results, tasks={t for t, p in of.items() if p in problems})
+    names = task_names(results) | task_names(baseline_dir())
+    maybe = {n for n in names if any(n.startswith(f"{p}_") for p in problems)}  # msft_volume_* starts with msft_: filtered below
+    runs = load_with_baseline(results, tasks=maybe)
+    runs = runs[runs["problem"].isin(problems)] if not runs.empty else runs
     if runs.empty:
         print_terminal({})
         return
-    n = len({p for p in of.values() if p not in problems})
-    more = f"records of {n} more problem{'s' if n != 1 else ''}: `bench report` prints their leaderboards" if n else ""
+    n = len(names - set(runs["task"]))
+    more = f"records of {n:,} more task{'s' if n != 1 else ''}: `bench report` prints their leaderboards" if n else ""
     print_terminal(leaderboards(runs, preset), more=more)
