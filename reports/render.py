@@ -363,7 +363,7 @@ def _print_table(console, title_text: str, header: list[str], rows: list[list[st
     caption = Text("\n".join(notes)) if notes else None
     t = Table(title=Text(title_text), title_justify="left", caption=caption, caption_justify="left")
     for n, i in enumerate(f.shown):
-        justify = "left" if header[i] in ("model", "measured on") else "right"
+        justify = "left" if header[i] in ("model", "measured on", "family", "metric") else "right"
         if f.widths is None:
             t.add_column(Text(header[i]), justify=justify, no_wrap=True)
         else:  # fixed widths: rich's own squeezing would cut words with "…"
