@@ -45,8 +45,11 @@ def plan(
     results: str | Path | None = None,
     plugins: Iterable[str] = (),
     tensorboard: str | None = None,
+    probe: bool = True,
 ) -> Plan:
-    """Resolve task ids and suite names, configs and contracts; check the results directory is writable."""
+    """Resolve task ids and suite names, configs and contracts; check the results directory is writable.
+
+    `probe=False` skips the families' probe batches (nothing will be trained: `bench compare --no-run`)."""
     import os
 
     from suite import contract
@@ -65,7 +68,7 @@ def plan(
     overrides = list(overrides)
     configs = {t.id: resolve_config(t, preset, overrides, results=where) for t in expanded}
     for t in expanded:
-        contract.check(t, configs[t.id])
+        contract.check(t, configs[t.id], probe=probe)
     check_writable(where)
     tb.check(tensorboard or os.environ.get(tb.ENV))
     return Plan(expanded, configs, list(seeds), preset, where, overrides, plugins)

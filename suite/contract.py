@@ -78,16 +78,25 @@ def require(obj: Any, task: Task, family: str | None = None) -> Any:
     return obj
 
 
-def check(task: Task, cfg: Any) -> None:
-    """Before any run: a trainer class's methods against every contract it is ranked under, then the
-    family's probe for every model a catalog did not declare itself (plug-ins, decorator built-ins)."""
+def check(task: Task, cfg: Any, probe: bool = True) -> None:
+    """Before any run: a trainer class's methods against every contract it is ranked under, then (with
+    `probe`) the family's probe batch for every model a catalog did not declare itself (plug-ins, decorator
+    built-ins). A model that raises on the probe batch is refused in one line too, not with a traceback."""
     for family in task.families:
         spec = REGISTRY.family(family)
         target = task.model.load()
         if task.model.kind == "trainer" and spec.contract is not None and inspect.isclass(target):
             require(target, task, family)
-        if spec.probe is not None and task.model.source != "builtin":
-            resolve(spec.probe)(task, cfg)
+        if probe and spec.probe is not None and task.model.source != "builtin":
+            try:
+                resolve(spec.probe)(task, cfg)
+            except UserError:
+                raise
+            except Exception as exc:
+                raise UserError(
+                    f"{task.id}: model {task.model.name!r} ({task.model.source}) failed on the {family} probe batch before any run: "
+                    f"{type(exc).__name__}: {exc} (see `bench contract {family}`)"
+                ) from exc
 
 
 def model_kwargs(task: Task, cfg: Any, **shape: Any) -> dict[str, Any]:

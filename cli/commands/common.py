@@ -75,7 +75,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("overrides", nargs="*", default=[], metavar="key=value", help="config overrides; `bench config TASK` lists the keys")
 
 
-def plan(args: argparse.Namespace, tasks: list[str] | None = None):
+def plan(args: argparse.Namespace, tasks: list[str] | None = None, probe: bool = True):
     """The typed plan (suite/api.py) of the command line's words: tasks, configs and contracts resolved
     before any training, so bad input fails in a second."""
     from suite import api
@@ -94,6 +94,7 @@ def plan(args: argparse.Namespace, tasks: list[str] | None = None):
         results=args.results,
         plugins=getattr(args, "plugin", []),
         tensorboard=getattr(args, "tensorboard", None),
+        probe=probe,
     )
 
 

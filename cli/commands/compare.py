@@ -96,7 +96,7 @@ def main(args: argparse.Namespace) -> int:
 
     if args.until_decided:
         return until_decided(args, reg, tasks, against)
-    p = plan(args, [t.id for t in tasks])
+    p = plan(args, [t.id for t in tasks], probe=args.run)  # --no-run trains nothing, so nothing is probed
     tasks, results = p.tasks, p.results
     hashes = {t.id: config_hash(t.id, args.preset, p.configs[t.id]) for t in tasks}
     failed = 0
