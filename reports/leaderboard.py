@@ -171,6 +171,15 @@ def metric_bounds(metric: str, low=None, high=None) -> tuple[float, float]:
     return nat
 
 
+def records_interval(records: list[dict], metric: str) -> tuple[float, float]:
+    """The 95 % interval of `metric`'s mean over these records' seeds, inside the metric's range: what the
+    boards show, for the README tables that scripts write from the same records."""
+    bounds = (records[0].get("reference") or {}).get("bounds") or (None, None)
+    low, high = metric_bounds(metric, *bounds)
+    lo, hi = stats.bounded_intervals(np.asarray([[r["metrics"][metric] for r in records]], float), low, high)
+    return float(lo[0]), float(hi[0])
+
+
 def _entry(grp: pd.DataFrame, idx: np.ndarray, good: np.ndarray, cols: dict[str, np.ndarray]) -> dict:
     """One board row from the runs `idx` of one entry (`good`: those that finished ok)."""
     exact = bool(good.size) and bool(cols["deterministic"][good].all())

@@ -16,14 +16,17 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from readme_blocks import cli, marked  # noqa: E402
 
+from reports.leaderboard import metric_bounds  # noqa: E402
 from reports.records import BASELINE_DIR  # noqa: E402
-from reports.stats import t_interval  # noqa: E402
+from reports.stats import bounded_intervals  # noqa: E402
 from suite import store  # noqa: E402
 
 README = ROOT / "tasks" / "compression" / "README.md"
@@ -42,11 +45,12 @@ def _records() -> dict[str, dict[str, list[dict]]]:
     return by
 
 
-def _mean_ci(values: list[float]) -> str:
+def _mean_ci(values: list[float], metric: str = "") -> str:
+    """Mean and 95 % t interval, kept inside `metric`'s range where one is named (a gain is unbounded)."""
     m = statistics.fmean(values)
     if len(values) < 2:
         return f"{m:.4f} (1 seed)"
-    lo, hi = t_interval(values)
+    (lo,), (hi,) = bounded_intervals(np.asarray([values], float), *metric_bounds(metric))
     return f"{m:.4f} [{lo:.4f}, {hi:.4f}]"
 
 
@@ -58,7 +62,7 @@ def row(model: str, recs: list[dict]) -> str:
 
     mean, med = statistics.fmean, statistics.median
     return (
-        f"| {model} | {len(recs)} | {_mean_ci([r['metrics'][metric] for r in recs])} | {mean(c('drop')):+.4f} "
+        f"| {model} | {len(recs)} | {_mean_ci([r['metrics'][metric] for r in recs], metric)} | {mean(c('drop')):+.4f} "
         f"| {mean(c('size_bytes')):,.0f} | {mean(c('ratio')):.2f} | {mean(c('nonzero')):,.0f} | {med(c('latency_b1_us')):.1f} "
         f"| {med(c('latency_b256_us')):.2f} | {med(c('speedup_b1')):.2f} | {med(c('speedup_b256')):.2f} |"
     )
@@ -77,14 +81,17 @@ def problem_table(problem: str, models: dict[str, list[dict]]) -> str:
     per_parent: dict[str, list[float]] = defaultdict(list)
     for task, _, metric in parents:
         per_parent[task].append(metric)
-    lines += ["", "Parents (same seeds): " + "; ".join(f"`{t}` {_mean_ci(v)}" for t, v in sorted(per_parent.items())) + "."]
+    lines += [
+        "",
+        "Parents (same seeds): " + "; ".join(f"`{t}` {_mean_ci(v, first['primary_metric'])}" for t, v in sorted(per_parent.items())) + ".",
+    ]
     kd = models.get("mlp_kd")
     if kd:
         gain = [r["metrics"]["compress/kd_gain"] for r in kd]
         alone = [r["metrics"]["compress/student_metric"] for r in kd]
         lines += [
             f"`mlp_kd`: Δ, size and speed-up are against its teacher; against the same student trained alone "
-            f"({_mean_ci(alone)}) it gains {_mean_ci(gain)}."
+            f"({_mean_ci(alone, first['primary_metric'])}) it gains {_mean_ci(gain)}."
         ]
     lines += [f"Load average while timing: {min(loads):.1f}–{max(loads):.1f} ({threads} thread(s) per timing, {cores} cores)."]
     return "\n".join(lines)

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from readme_blocks import cli, marked  # noqa: E402
 
+from reports.leaderboard import records_interval  # noqa: E402
 from reports.records import BASELINE_DIR  # noqa: E402
-from reports.stats import t_interval  # noqa: E402
 from suite import store  # noqa: E402
 from tasks.forecasting.metrics import wilson_interval  # noqa: E402
 
@@ -53,7 +53,7 @@ def mase_cell(recs: list[dict]) -> str:
     mase = [r["metrics"]["test/mase"] for r in recs]
     if recs[0].get("deterministic"):
         return f"{mase[0]:.3f} (exact)"
-    low, high = t_interval(mase)
+    low, high = records_interval(recs, "test/mase")
     return f"{statistics.fmean(mase):.3f} [{low:.3f}, {high:.3f}]"
 
 
@@ -79,7 +79,7 @@ def row(problem: str, model: str) -> str:
     if recs[0].get("deterministic"):
         value, seeds, sig = f"{mase[0]:.4f} (exact)", "exact", ""
     else:
-        low, high = t_interval(mase)
+        low, high = records_interval(recs, "test/mase")
         value = f"{statistics.fmean(mase):.4f} [{low:.4f}, {high:.4f}] ({', '.join(f'{v:.4f}' for v in mase)})"
         seeds = f"{recs[0]['seed']}–{recs[-1]['seed']}"
         better = sum(x["test/dm_p_vs_naive"] < ALPHA and x["test/dm_stat_vs_naive"] < 0 for x in m)

@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from readme_blocks import marked, replace  # noqa: E402
 
+from reports.leaderboard import records_interval  # noqa: E402
 from reports.records import BASELINE_DIR  # noqa: E402
-from reports.stats import t_interval  # noqa: E402
 from suite import store  # noqa: E402
 
 DOCS = ROOT / "docs" / "families"
@@ -109,7 +109,7 @@ def row(task: str, preset: str, label: str, published: str) -> str:
     elif len(values) == 1:
         value = f"{_fmt(values[0], metric)}{unit} (1 seed, no interval)"
     else:
-        lo, hi = t_interval(values)
+        lo, hi = records_interval(recs, metric)  # inside the metric's range, as on the boards
         per_seed = ", ".join(_fmt(v, metric) for v in values)
         value = f"{_fmt(statistics.fmean(values), metric)}{unit} [{_fmt(lo, metric)}, {_fmt(hi, metric)}] ({per_seed})"
     return f"| {name} | {label} | {value} | {seeds} | {train:.1f} | {published} |"
