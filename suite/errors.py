@@ -10,6 +10,10 @@ class UserError(Exception):
     """Bad input: an unknown name, a bad override, a missing optional dependency, ..."""
 
 
+class MissingDependency(UserError):
+    """An optional extra the task needs is not installed (`require`); tests skip such tasks with its line."""
+
+
 class Diverged(Exception):
     """Raised by a family runner when training produced NaN/inf or collapsed; recorded as `diverged`."""
 
@@ -36,4 +40,4 @@ def require(module: str, extra: str | None = None, purpose: str = ""):
     except ImportError as exc:
         how = f"pip install 'benchsuite[{extra}]'" if extra else f"pip install {module}"
         why = f" for {purpose}" if purpose else ""
-        raise UserError(f"missing optional dependency {module!r}{why} ({exc}); install it with: {how}") from exc
+        raise MissingDependency(f"missing optional dependency {module!r}{why} ({exc}); install it with: {how}") from exc

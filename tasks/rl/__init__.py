@@ -128,5 +128,8 @@ for _name, _target, _cfg, _req, _desc in _MODELS:
 
 register_space(FAMILY, f"{_HERE}.space:SPACE")  # `bench tune`: tasks/rl/space.py
 
+# SBX (SB3 in JAX), the optional extra `benchsuite[sbx]`: its tasks list without it; a run without it is refused in one line.
+import tasks.rl.sbx_agent  # noqa: E402, F401
+
 # Through the plug-in door (the public decorator): a plain-PyTorch DQN, one file, no SB3.
 from tasks.rl import torch_dqn  # noqa: E402, F401
