@@ -26,15 +26,20 @@ from tasks.rl.presets import SMOKE, ZOO
 ENV_KEYS = ("n_envs", "policy", "normalize", "norm_obs", "norm_reward", "frame_stack")
 ENV_KEYS += ("net_arch", "activation_fn", "log_std_init", "ortho_init")  # the network keys (policy_kwargs)
 _HINTS = typing.get_type_hints(RLConfig)
-# Those keys as declared by the family (same defaults and help), so `bench config` reads the same for SB3 and SBX.
-EnvKeys = dataclasses.make_dataclass(
-    "EnvKeys",
-    [
-        (f.name, _HINTS[f.name], dataclasses.field(default=f.default, metadata=f.metadata))
-        for f in dataclasses.fields(RLConfig)
-        if f.name in ENV_KEYS
-    ],
-)
+# Where SBX's policy defaults differ from SB3's, the help says so (SBX's TQC starts its log std at 0, sb3-contrib's at -3).
+_SBX_HELP = {
+    "ortho_init": "orthogonal init of on-policy networks; None = SBX's default (false; SB3's is true)",
+    "log_std_init": "initial log std of Gaussian / gSDE policies; None = SBX's default (SAC, CrossQ -3; PPO, TQC 0)",
+}
+
+
+def _family_field(f: dataclasses.Field) -> tuple[str, Any, dataclasses.Field]:
+    metadata = {**f.metadata, "help": _SBX_HELP.get(f.name, f.metadata.get("help", ""))}
+    return f.name, _HINTS[f.name], dataclasses.field(default=f.default, metadata=metadata)
+
+
+# Those keys as the family declares them (defaults, help, valid values), so `bench config` reads alike for SB3 and SBX.
+EnvKeys = dataclasses.make_dataclass("EnvKeys", [_family_field(f) for f in dataclasses.fields(RLConfig) if f.name in ENV_KEYS])
 
 
 @dataclass
