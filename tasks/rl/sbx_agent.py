@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -102,7 +103,9 @@ class SBXAgent:
         from stable_baselines3.common.vec_env import VecNormalize
 
         if self.model is None:
-            self.model = self.build(spaces_only(*self.spaces), seed=0)
+            with warnings.catch_warnings():  # PPO would warn that its batch does not divide the stand-in's one-env rollout
+                warnings.simplefilter("ignore", UserWarning)
+                self.model = self.build(spaces_only(*self.spaces), seed=0)
         if isinstance(self.env, VecNormalize):
             obs = self.env.normalize_obs(obs)  # with the training statistics, frozen at this point
         return self.model.predict(obs, deterministic=True)[0]
