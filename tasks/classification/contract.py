@@ -33,7 +33,11 @@ class Split:
 
 
 class ClassificationModel(Protocol):
-    """What a classifier brings. `Split` has `x` (N, *input_shape) float32, `y` (N,) int64, `num_classes`."""
+    """What a classifier brings; the family builds it with `num_classes` and `input_shape` (those named) and its config keys.
+
+    A `Split` holds `x` (N, *input_shape) float32, `y` (N,) int64, `num_classes`, and `hflip` (whether
+    augmentation may mirror the images); `x, y = train` unpacks it.
+    """
 
     def fit(self, train: Split, val: Split) -> None:
         """Learn from `train`. `val` is for early stopping or model selection; the test split is never shown.
