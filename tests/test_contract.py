@@ -64,6 +64,7 @@ def generation(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
         assert 0 <= m[key] <= 1, key
     assert m["gen/fd_floor"] < m["gen/fd_ceiling"] < m["gen/fd_trivial_mean"]  # the judge's reference points
     assert m["gen/fd_normalized"] == pytest.approx((m["gen/fd"] - m["gen/fd_floor"]) / (m["gen/fd_ceiling"] - m["gen/fd_floor"]))
+    assert m["gen/nfe"] >= 1 and m["gen/sample_s_per_1000"] > 0  # the sampling cost, measured for every model
     assert "samples.png" in arts
 
 

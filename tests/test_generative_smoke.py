@@ -55,6 +55,7 @@ def test_smoke_run(task_id, results):
     curves = pd.read_parquet(run_dir / "curves.parquet")
     if "generation" in rec["families"]:
         assert {"samples.png", "latent_interpolation.png"} <= arts  # every built-in has a latent space (contract.Decoder)
+        assert m["gen/nfe"] == 1 and m["gen/sample_s_per_1000"] > 0  # one pass of the decoder, timed by the runner
         assert m["gen/fd_floor"] < m["gen/fd_ceiling"] < m["gen/fd_trivial_mean"]
         assert m["gen/fd_normalized"] == pytest.approx((m["gen/fd"] - m["gen/fd_floor"]) / (m["gen/fd_ceiling"] - m["gen/fd_floor"]))
         for key in ("gen/precision", "gen/recall", "gen/coverage", "gen/class_entropy"):

@@ -78,6 +78,14 @@ class Decoder(Protocol):
 
 
 @runtime_checkable
+class SamplingCost(Protocol):
+    """Optional, generation: how many network evaluations `sample` spends per image (an iterative sampler's
+    steps; 2 per step for Heun's method). Recorded as gen/nfe; a model without it draws in one pass: 1."""
+
+    nfe: int
+
+
+@runtime_checkable
 class ExtraMetrics(Protocol):
     """Optional, either family: metrics only this model can compute (a VAE's ELBO and importance-weighted NLL),
     recorded beside the family's own."""

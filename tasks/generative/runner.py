@@ -13,6 +13,7 @@ grids and model-specific metrics. Labels are used only by the linear probe and t
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import numpy as np
 import torch
@@ -22,7 +23,7 @@ from suite.context import RunContext
 from suite.contract import build, require
 from suite.errors import Diverged, UserError
 from tasks.generative import artifacts as A
-from tasks.generative.contract import EVAL_SEED, Decoder, ExtraMetrics, FitContext
+from tasks.generative.contract import EVAL_SEED, Decoder, ExtraMetrics, FitContext, SamplingCost
 
 COLLAPSE_ENTROPY = 0.2  # below this normalised class entropy the samples are (nearly) one class: mode collapse
 COLLAPSE_SPREAD = 0.05  # samples whose per-pixel std is under 5 % of the data's are (nearly) one image
@@ -69,6 +70,8 @@ def run(ctx: RunContext) -> None:
         if "generation" in families:
             # the collapse check is a generation key: a model ranked here beside its first family (the VAE) has none
             check = ctx.config.collapse_check if task.family == "generation" else False
+            # sampling cost, every model alike: evaluations per image as declared (one pass when not); the time in _judge_generator
+            ctx.metrics["gen/nfe"] = float(trainer.nfe) if isinstance(trainer, SamplingCost) else 1.0
             _judge_generator(ctx, judge, data, trainer.sample, check)
             if isinstance(trainer, Decoder):
                 gen = torch.Generator().manual_seed(EVAL_SEED + 1)
@@ -132,7 +135,9 @@ def _inception_fid(ctx: RunContext, data, samples: torch.Tensor) -> None:
 def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: bool) -> torch.Tensor:
     """Generation metrics of n = |test| samples from `generate(z)`; raises Diverged on NaN or collapse (after recording them)."""
     where = f"{ctx.task.id}: sample({judge.n}, generator)"
+    t0 = time.perf_counter()
     samples = images(generate(judge.n, torch.Generator().manual_seed(EVAL_SEED)), where)  # (n, *shape)
+    ctx.metrics["gen/sample_s_per_1000"] = (time.perf_counter() - t0) * 1000 / judge.n  # on the machine that ran it
     if samples.shape != (judge.n, *data.x_train.shape[1:]):
         raise UserError(f"{where} returned shape {tuple(samples.shape)}; expected {(judge.n, *data.x_train.shape[1:])}")
     if not torch.isfinite(samples).all():
