@@ -57,7 +57,10 @@ def probe(task: Task, cfg) -> None:
 def _probe_network(who: str, factory, kwargs: dict, x: np.ndarray, k: int) -> None:
     import torch
 
-    net = factory(**kwargs)
+    try:
+        net = factory(**kwargs)
+    except Exception as exc:
+        raise UserError(f"{who} failed the classification probe: building it raised {type(exc).__name__}: {_first_line(exc)}") from exc
     if not isinstance(net, torch.nn.Module):
         raise UserError(
             f"{who} is registered as a torch module factory (kind 'module') but returned a {type(net).__name__}; "
