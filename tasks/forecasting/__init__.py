@@ -41,7 +41,8 @@ REGISTRY.add_family(
                 "label": "DM p vs RW",
                 "agg": "median",
                 "format": "p",
-                "help": "Diebold-Mariano test (Harvey-Leybourne-Newbold) of the per-origin MAE against the random walk's at the same origins, two-sided",
+                "help": "Diebold-Mariano test of the per-origin MAE against the random walk's at the same origins, two-sided, "
+                "Bartlett kernel at bandwidth T with a null simulated at the backtest's overlap (records before it: Harvey-Leybourne-Newbold)",
             },
             {
                 "metric": "test/dm_stat_vs_naive",
