@@ -67,7 +67,6 @@ class RunContext:
     # phases open now: a phase opened inside itself (a family's harness around a trainer that times its
     # own training, e.g. plain.fit around a Lightning fit) is timed once, by the outer one
     open_phases: set[str] = field(default_factory=set, init=False, repr=False)
-    open_phases: set[str] = field(default_factory=set, repr=False)  # phases being timed now (see `phase`)
 
     def log(self, metric: str, value: float, step: float) -> None:
         """Add a point to a curve (e.g. `val/acc` at epoch 3, `eval/mean_return` at 10_000 env steps)."""
