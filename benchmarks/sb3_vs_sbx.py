@@ -8,7 +8,7 @@ Each pair runs the SB3 task (`<problem>_<algo>`) and its SBX twin (`<problem>_sb
 the outer loop so that a stopped benchmark leaves whole seeds for every pair; runs already in the results
 directory are not rerun. Printed as a markdown table: training env steps per second and training seconds
 (the protocol's, without evaluation; SBX's include JAX's compilation), the final deterministic return
-(mean and 95 % t interval over seeds), and the training seconds until a periodic evaluation first met the
+(mean and 95 % t interval over seeds, kept inside the return's bounds as the suite's reports keep it), and the training seconds until a periodic evaluation first met the
 problem's threshold (median over the seeds that met it; "k/n" seeds met it).
 Needs `pip install 'benchsuite[sbx]'`.
 """
@@ -16,6 +16,7 @@ Needs `pip install 'benchsuite[sbx]'`.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 from pathlib import Path
@@ -23,8 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cli.commands.common import parse_seeds  # noqa: E402
-from reports.stats import t_interval  # noqa: E402
+from reports.stats import seed_summary  # noqa: E402
 from suite import api, store  # noqa: E402
+from suite.registry import get_registry  # noqa: E402
 
 PAIRS = ("cartpole_dqn", "cartpole_ppo", "pendulum_sac", "pendulum_td3", "lunarlander_ppo")
 
@@ -34,21 +36,22 @@ def sbx_twin(task_id: str) -> str:
     return f"{problem}_sbx_{algo}"
 
 
-def summary(records: list[dict]) -> dict[str, str]:
-    """One table row's cells from a task's records (one per seed)."""
+def summary(records: list[dict], bounds: tuple[float, float]) -> dict[str, str]:
+    """One table row's cells from a task's records (one per seed); the interval kept inside the return's bounds."""
     ok = [r for r in records if r["status"] == "ok"]
     if not ok:
         return {"seeds": "0", "steps/s": "-", "train s": "-", "return": "-", "to threshold": "-"}
     returns = [r["metrics"]["eval/mean_return"] for r in ok]
-    mean = statistics.fmean(returns)
-    lo, hi = t_interval(returns) if len(returns) > 1 else (float("nan"), float("nan"))
+    stats = seed_summary(returns, bounds=bounds)
+    mean, lo, hi = stats["mean"], stats["ci_low"], stats["ci_high"]
     reached = [r["info"]["time_to_threshold"]["train_s"] for r in ok if isinstance(r["info"].get("time_to_threshold"), dict)]
     to_threshold = f"{statistics.median(reached):.0f} s ({len(reached)}/{len(ok)})" if reached else f"not met (0/{len(ok)})"
     return {
         "seeds": ",".join(str(r["seed"]) for r in ok),
         "steps/s": f"{statistics.fmean(r['resources']['throughput'] for r in ok):.0f}",
         "train s": f"{statistics.fmean(r['timing']['train_s'] for r in ok):.0f}",
-        "return": f"{mean:.1f} [{lo:.1f}, {hi:.1f}]" if len(returns) > 1 else f"{mean:.1f}",
+        "return": (f"{mean:.1f} [{lo:.1f}, {hi:.1f}]" if len(returns) > 1 else f"{mean:.1f}")
+        + f" ({', '.join(f'{x:.1f}' for x in returns)})",
         "to threshold": to_threshold,
     }
 
@@ -56,7 +59,6 @@ def summary(records: list[dict]) -> dict[str, str]:
 def budget(task_id: str, preset: str, overrides: list[str]) -> int:
     """The task's step budget under the preset and overrides: only records at this budget make its row."""
     from suite.config import resolve_config
-    from suite.registry import get_registry
 
     return resolve_config(get_registry().task(task_id), preset, overrides).n_timesteps
 
@@ -68,7 +70,8 @@ def table(pairs: list[str], results: Path, preset: str, overrides: list[str]) ->
         for library, task_id in (("SB3", pair), ("SBX", sbx_twin(pair))):
             steps = budget(task_id, preset, overrides)
             recs = [r for r in store.iter_records(results, task_id) if r["preset"] == preset and r["config"]["n_timesteps"] == steps]
-            row = {"task": f"{pair} ({steps:,} steps)", "library": library, **summary(recs)}
+            bounds = tuple(get_registry().task(task_id).refs().get("bounds", (-math.inf, math.inf)))
+            row = {"task": f"{pair} ({steps:,} steps)", "library": library, **summary(recs, bounds)}
             lines.append("| " + " | ".join(row[c] for c in cols) + " |")
     return "\n".join(lines)
 
