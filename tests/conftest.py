@@ -76,3 +76,16 @@ def run_smoke(task_id: str, results, seed: int = 0, overrides=None, **kw) -> dic
 def feature_cache(tmp_path_factory, monkeypatch):
     """One generative feature-extractor cache for the whole session: trained by the first test that needs it."""
     monkeypatch.setenv("BENCH_FEATURE_CACHE", str(tmp_path_factory.getbasetemp() / "feature-cache"))
+
+
+@pytest.fixture
+def own_registry():
+    """Plug-ins loaded in-process are forgotten afterwards, so other tests see the built-ins only."""
+    from suite.registry import REGISTRY
+
+    models, loaded = {k: list(v) for k, v in REGISTRY.models.items()}, set(REGISTRY._plugins_loaded)
+    yield
+    REGISTRY.models.clear()
+    REGISTRY.models.update(models)
+    REGISTRY._plugins_loaded.clear()
+    REGISTRY._plugins_loaded.update(loaded)

@@ -10,7 +10,7 @@ import pytest
 
 from suite import store
 from suite.config import resolve_config
-from suite.registry import REGISTRY, get_registry
+from suite.registry import get_registry
 from suite.runner import execute
 from tasks.forecasting import data
 from tests.conftest import ROOT, bench_subprocess
@@ -76,17 +76,6 @@ BROKEN = {
         "returned (9,); expected an array of shape (10,)",
     ),
 }
-
-
-@pytest.fixture
-def own_registry():
-    """Plug-ins loaded in-process are forgotten afterwards, so other tests see the built-ins only."""
-    models, loaded = {k: list(v) for k, v in REGISTRY.models.items()}, set(REGISTRY._plugins_loaded)
-    yield
-    REGISTRY.models.clear()
-    REGISTRY.models.update(models)
-    REGISTRY._plugins_loaded.clear()
-    REGISTRY._plugins_loaded.update(loaded)
 
 
 @pytest.mark.parametrize("name", list(BROKEN))

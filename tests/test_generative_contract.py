@@ -11,24 +11,12 @@ import pytest
 
 from suite import store
 from suite.contract import breaches
-from suite.registry import REGISTRY
 from tests.conftest import ROOT, bench_subprocess
 
 EXAMPLES = {
     "generation": (ROOT / "tasks" / "generative" / "plugin_example.py", "digits_pca_gmm"),
     "autoencoding": (ROOT / "tasks" / "generative" / "plugin_example_ae.py", "digits_pca_ae"),
 }
-
-
-@pytest.fixture
-def own_registry():
-    """Plug-ins loaded in-process are forgotten afterwards, so other tests see the built-ins only."""
-    models, loaded = {k: list(v) for k, v in REGISTRY.models.items()}, set(REGISTRY._plugins_loaded)
-    yield
-    REGISTRY.models.clear()
-    REGISTRY.models.update(models)
-    REGISTRY._plugins_loaded.clear()
-    REGISTRY._plugins_loaded.update(loaded)
 
 
 @pytest.fixture(autouse=True)

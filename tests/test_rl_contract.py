@@ -11,7 +11,7 @@ import pytest
 
 from suite import store
 from suite.config import resolve_config
-from suite.registry import REGISTRY, get_registry
+from suite.registry import get_registry
 from suite.runner import execute
 from tests.conftest import ROOT, bench_subprocess
 
@@ -58,17 +58,6 @@ def test_the_example_plugin_runs_through_the_cli_and_ranks_on_the_board(tmp_path
     assert done.returncode == 0, done.stderr
     board = done.stdout
     assert "cartpole · rl" in board and all(f" {name} " in board for name in ("hill_climb", "ppo", "dqn")), board
-
-
-@pytest.fixture
-def own_registry():
-    """Plug-ins loaded in-process are forgotten afterwards, so other tests see the built-ins only."""
-    models, loaded = {k: list(v) for k, v in REGISTRY.models.items()}, set(REGISTRY._plugins_loaded)
-    yield
-    REGISTRY.models.clear()
-    REGISTRY.models.update(models)
-    REGISTRY._plugins_loaded.clear()
-    REGISTRY._plugins_loaded.update(loaded)
 
 
 _ACT = "def act(self, obs):\n    return np.zeros(len(obs), dtype=int)\n"
