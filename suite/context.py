@@ -60,6 +60,7 @@ class RunContext:
     resources: dict[str, Any] = field(default_factory=dict)  # params, throughput, ...
     timing: dict[str, float] = field(default_factory=dict)  # train_s, eval_s
     info: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping in the record
+    raw: dict[str, Any] = field(default_factory=dict)  # per test sample / origin / episode outcomes (suite/raw.py)
     warnings: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     on_first_step: Callable[[float], None] | None = None  # called once, at the first curve point past step 0 (suite/eta.py)

@@ -60,8 +60,11 @@ def build_record(
     device: str | None = None,
     started_at: str | None = None,
     tuning: dict[str, Any] | None = None,
+    raw: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The record of one run, in schema `store.SCHEMA_VERSION` (README, "Run records").
+
+    `raw`: the per-unit outcomes the judge scored (per test sample, origin or episode; suite/raw.py).
 
     `tuning` marks a trial of `bench tune` (study, trial number, objective); None for every other run.
     """
@@ -97,6 +100,7 @@ def build_record(
         "artifacts": artifacts or [],
         "warnings": warnings or [],
         "info": info or {},
+        "raw": raw or {},
         "env": envinfo.collect(),
         "model_source": task.model.source,
         "started_at": started_at,

@@ -209,6 +209,7 @@ def _run_in(
         device=dev,
         started_at=started_at,
         tuning=_tuning(ctx),
+        raw=ctx.raw,
     )
     # Times mean little without the machine's load: several runs sharing 2 cores each train slower.
     record["env"] = {**record["env"], "load_1m": [load_start, _load()]}

@@ -33,7 +33,7 @@ from typing import Any
 
 from suite.errors import UserError
 
-SCHEMA_VERSION = 2  # 2: deterministic, curve, timing.setup_s, resources.peak_rss_increase_mb
+SCHEMA_VERSION = 3  # 2: deterministic, curve, timing.setup_s, resources.peak_rss_increase_mb; 3: raw
 RESULT_FILE = "result.json"
 CURVES_FILE = "curves.parquet"
 DEFAULT_RESULTS = "results"

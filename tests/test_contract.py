@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from suite import store
+from suite.raw import unpack
 from suite.registry import get_registry
 from tests.conftest import ROOT, bench_subprocess, run_smoke
 
@@ -55,6 +56,8 @@ def classification(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
     _finite(rec, "test/acc", "test/loss", "test/f1_macro", "test/ece")
     assert 0 <= rec["metrics"]["test/acc"] <= 1 and 0 <= rec["metrics"]["test/ece"] <= 1
     assert "confusion_matrix.png" in arts
+    right = unpack(rec["raw"]["correct"])  # per test sample, for paired tests between classifiers
+    assert right.mean() == pytest.approx(rec["metrics"]["test/acc"], abs=1e-6)
 
 
 def generation(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
@@ -72,6 +75,7 @@ def autoencoding(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
     _finite(rec, "test/mse", "test/probe_acc", "test/mse_mean_image")
     assert 0 <= rec["metrics"]["test/probe_acc"] <= 1 and rec["metrics"]["test/bce"] > 0
     assert "reconstructions.png" in arts
+    assert unpack(rec["raw"]["mse"]).mean() == pytest.approx(rec["metrics"]["test/mse"], rel=1e-4)  # per test image
 
 
 def forecasting(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
@@ -79,6 +83,7 @@ def forecasting(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
     assert rec["metrics"]["test/mase"] > 0 and rec["reference"]["reference"] == 0.0 and rec["reference"]["random"] > 0
     assert rec["info"]["origins"] >= 2 and len(rec["info"]["mase_by_horizon"]) == rec["info"]["horizon"]
     assert "forecast.png" in arts
+    assert len(unpack(rec["raw"]["origin_loss"])) == len(unpack(rec["raw"]["origin_loss_naive"])) == rec["info"]["origins"]
 
 
 def rl(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:

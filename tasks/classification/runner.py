@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from suite import contract
 from suite.context import RunContext
+from suite.raw import pack_bits
 from tasks.classification.contract import ClassificationModel, Split, score_problem
 from tasks.classification.data import ClassificationData
 
@@ -80,7 +81,9 @@ def judge(ctx: RunContext, logits: torch.Tensor, data) -> None:
     y = torch.as_tensor(data.y_test)
     k = data.num_classes
     probs = logits.softmax(-1)
-    ctx.metrics["test/acc"] = float((logits.argmax(-1) == y).float().mean())
+    right = logits.argmax(-1) == y  # (N,)
+    ctx.metrics["test/acc"] = float(right.float().mean())
+    ctx.raw["correct"] = pack_bits(right.numpy())  # per test sample: a paired test between two classifiers (McNemar)
     ctx.metrics["test/loss"] = float(F.cross_entropy(logits, y))
     ctx.metrics["test/f1_macro"] = float(multiclass_f1_score(probs, y, num_classes=k, average="macro"))
     ctx.metrics["test/ece"] = float(multiclass_calibration_error(probs, y, num_classes=k, n_bins=15))

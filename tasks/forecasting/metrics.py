@@ -157,7 +157,7 @@ def vs_random_walk(
     acc, n = directional_accuracy(last, actual, forecast)
     out = {f"{prefix}dm_stat_vs_naive": stat, f"{prefix}dm_p_vs_naive": p, f"{prefix}directional_acc": acc}
     info = {"dm": {"loss": "mean absolute error over H per origin", "h": h, "origins": len(loss_model), "estimator": DM_ESTIMATOR}}
-    # raw per-origin losses, so a paired test between any two entries can be recomputed from the records
+    # per-origin losses, so a paired test between any two entries can be recomputed from the records
     info["raw"] = {"origin_loss": [float(x) for x in loss_model], "origin_loss_naive": [float(x) for x in loss_naive]}
     info["directional"] = {"n": n, "hits": round(2 * acc * n) / 2, "wilson95": list(wilson_interval(acc, n))}  # hits in halves
     return out, info

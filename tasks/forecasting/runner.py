@@ -52,6 +52,7 @@ def run(ctx: RunContext, fit=fit_predictor) -> None:
     a, f = s.scored(actuals), s.scored(forecasts)
     ctx.metrics.update(metrics.all_metrics(a, f, scale))
     vs_rw, vs_rw_info = metrics.vs_random_walk(s.y[origins - 1], actuals, forecasts, stride, s.scored)
+    ctx.raw.update(vs_rw_info.pop("raw"))  # per-origin losses of the model and the random walk
     ctx.metrics.update(vs_rw)  # DM test and directional accuracy against the random walk, every problem
     by_h = np.mean(np.abs(a - f), axis=0) / scale  # (H,)
     ctx.info.update(

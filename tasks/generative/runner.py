@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from suite.context import RunContext
 from suite.contract import build, require
 from suite.errors import Diverged, UserError
+from suite.raw import pack_floats
 from tasks.generative import artifacts as A
 from tasks.generative.contract import EVAL_SEED, Decoder, ExtraMetrics, FitContext, SamplingCost
 
@@ -183,6 +184,7 @@ def judge_autoencoder(ctx: RunContext, trainer, data) -> None:
         raise UserError(f"{ctx.task.id}: reconstruct(x) returned shape {tuple(recon.shape)} for x of shape {tuple(x.shape)}")
     unit_interval(recon, f"{ctx.task.id}: reconstruct(x)")
     ctx.metrics["test/mse"] = float(F.mse_loss(recon, x))
+    ctx.raw["mse"] = pack_floats(((recon - x) ** 2).flatten(1).mean(1).numpy())  # per test image, for paired tests
     ctx.metrics["test/bce"] = float(F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), x))
     mean_img = torch.as_tensor(data.x_train).mean(0, keepdim=True)
     ctx.metrics["test/mse_mean_image"] = float(F.mse_loss(mean_img.expand_as(x), x))  # the trivial baseline
