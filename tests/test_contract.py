@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,6 +94,7 @@ def rl(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:
     returns = curves[curves.metric == "eval/mean_return"]
     assert len(returns) >= 1 and returns.step.is_monotonic_increasing
     assert rec["resources"]["throughput"] > 0 and rec["timing"]["eval_s"] > 0
+    assert np.mean(unpack(rec["raw"]["episode_return"])) == pytest.approx(m["eval/mean_return"])  # per final episode
 
 
 def compression(rec: dict, curves: pd.DataFrame, arts: set[str]) -> None:

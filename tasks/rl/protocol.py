@@ -102,6 +102,7 @@ class Evaluator:
     def evaluate(self, episodes: int) -> tuple[float, float]:
         t0 = time.perf_counter()
         returns, self.lengths = run_episodes(self.agent, self.eval_env, episodes, self.eval_seed)
+        self.returns = [float(r) for r in returns]  # the latest evaluation's episodes, for the record's raw outcomes
         self.eval_s += time.perf_counter() - t0
         self.n_evals += 1
         return float(np.mean(returns)), float(np.std(returns))
@@ -146,6 +147,7 @@ def final_evaluation(ctx: RunContext, ev: Evaluator, episodes: int) -> None:
         raise Diverged(f"non-finite final evaluation return {final}")
     ctx.metrics["eval/mean_return"] = final
     ctx.metrics["eval/std_return"] = final_std
+    ctx.raw["episode_return"] = ev.returns  # per final-evaluation episode (evaluation seeds in order), for paired tests
     ctx.metrics["eval/best_mean_return"] = ev.best
     ctx.metrics["train/timesteps"] = float(steps)
     train_s = max(ctx.timing["train_s"], 1e-9)
