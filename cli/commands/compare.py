@@ -116,6 +116,7 @@ def main(args: argparse.Namespace) -> int:
     runs = runs[~mine | current | ~runs["task"].isin(has_current)]
     h = head_to_head(runs, model, against, args.preset)
     print_head_to_head(h)
+    paired_tables(reg, tasks, results, args, against)
     seen = {m.split("@")[0] for t in h.per_problem.values() for m in t["model"]}
     for name in sorted(set(against or []) - seen):
         print(
@@ -230,3 +231,29 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         interval = f"{lk.diff:+.4g} [{lk.interval[0]:+.4g}, {lk.interval[1]:+.4g}]"
         print(f"| {problem} | {name} | {word} | {interval} | {margin:.4g} | {n_mine} / {n_theirs} |")
     return 0
+
+
+def paired_tables(reg, tasks: list, results, args: argparse.Namespace, against: list[str] | None) -> None:
+    """Classifiers on the same test set: McNemar per seed pair and a paired bootstrap (reports/paired.py)."""
+    from reports import paired
+    from reports.records import baseline_dir
+    from suite import store
+
+    def records(task_id: str) -> list[dict]:
+        dirs = [results] + ([baseline_dir()] if args.baseline else [])
+        recs = [r for d in dirs for r in store.iter_records(d, task_id) if r.get("status") == "ok" and r.get("preset") == args.preset]
+        return recs
+
+    for task in tasks:
+        if task.family != "classification":
+            continue
+        mine = paired.correctness(records(task.id))
+        others = against or sorted({m.name for m in reg.all_models() if "classification" in m.families} - {task.model.name})
+        found = []
+        for name in others:
+            other = next((t for t in reg.tasks(problem=task.problem.name, model=name) if t.family == "classification"), None)
+            result = other and paired.compare(mine, paired.correctness(records(other.id)), name)
+            if result:
+                found.append(result)
+        for line in paired.lines(task.problem.name, args.model, found):
+            print(line)
