@@ -36,3 +36,14 @@ def test_paired_bootstrap_finds_a_real_gap_and_not_a_null_one():
     assert r0.diff == 0 and r0.p_bootstrap == 1.0 and r0.mcnemar_p == [1.0, 1.0, 1.0]
     assert paired.compare(better, {0: truth[:100]}, "subset") is None  # another test set: not paired
     assert paired.compare({}, worse, "none") is None  # a record without raw outcomes
+
+
+def test_bench_compare_runs_one_dm_test_between_two_forecasters(bench, results):
+    assert bench("run", "sunspots_naive", "sunspots_drift", "--preset", "smoke", "--results", str(results), "--no-progress")[0] == 0
+    code, out, _ = bench(
+        "compare", "drift", "--problems", "sunspots", "--against", "naive", "--preset", "smoke", "--results", str(results), "--no-run"
+    )
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("| naive | 1 / 1 |"))
+    stat, p = (float(x) for x in row.strip("| ").split(" | ")[3:5])
+    assert 0 < p <= 1 and stat != 0  # drift and naive differ at every origin of the smoke backtest

@@ -234,7 +234,8 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
 
 
 def paired_tables(reg, tasks: list, results, args: argparse.Namespace, against: list[str] | None) -> None:
-    """Classifiers on the same test set: McNemar per seed pair and a paired bootstrap (reports/paired.py)."""
+    """Classifiers on the same test set: McNemar per seed pair and a paired bootstrap (reports/paired.py);
+    forecasters on the same origins: one Diebold-Mariano test per pair of entries over their seeds."""
     from reports import paired
     from reports.records import baseline_dir
     from suite import store
@@ -245,6 +246,8 @@ def paired_tables(reg, tasks: list, results, args: argparse.Namespace, against: 
         return recs
 
     for task in tasks:
+        if task.family == "forecasting":
+            forecast_dm(reg, task, records, args, against)
         if task.family != "classification":
             continue
         mine = paired.correctness(records(task.id))
@@ -257,3 +260,35 @@ def paired_tables(reg, tasks: list, results, args: argparse.Namespace, against: 
                 found.append(result)
         for line in paired.lines(task.problem.name, args.model, found):
             print(line)
+
+
+def forecast_dm(reg, task, records, args: argparse.Namespace, against: list[str] | None) -> None:
+    """MODEL against each other forecaster on the same origins: the per-origin losses averaged over each
+    entry's seeds, then one Diebold-Mariano test (tasks/forecasting/metrics.py, size-correct with overlap)."""
+    import numpy as np
+
+    from suite.raw import unpack
+    from tasks.forecasting.metrics import diebold_mariano
+
+    def losses(task_id: str) -> tuple[np.ndarray, int, int] | None:
+        recs = [r for r in records(task_id) if (r.get("raw") or {}).get("origin_loss")]
+        if not recs:
+            return None
+        return np.mean([unpack(r["raw"]["origin_loss"]) for r in recs], axis=0), recs[0]["info"]["dm"]["h"], len(recs)
+
+    mine = losses(task.id)
+    if mine is None:
+        return
+    others = against or sorted({m.name for m in reg.all_models() if "forecasting" in m.families} - {task.model.name})
+    rows = []
+    for name in others:
+        other = next((t for t in reg.tasks(problem=task.problem.name, model=name) if t.family == "forecasting"), None)
+        theirs = other and losses(other.id)
+        if theirs and len(theirs[0]) == len(mine[0]):
+            stat, p = diebold_mariano(mine[0], theirs[0], mine[1])
+            rows.append(f"| {name} | {mine[2]} / {theirs[2]} | {float(np.mean(mine[0] - theirs[0])):+.4g} | {stat:+.3f} | {p:.3g} |")
+    if rows:
+        print(f"\n{task.problem.name}: {args.model} against each forecaster on the same {len(mine[0])} origins (seed-averaged losses)")
+        print("| other | seeds (model / other) | mean loss difference | DM stat (< 0: model better) | DM p |")
+        print("|---|---|---|---|---|")
+        print("\n".join(rows))
