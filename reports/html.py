@@ -76,6 +76,7 @@ window.addEventListener('load',function(){
 
 NUMERIC_KEYS = {
     "rank": "rank",
+    "rank [95%]": "rank_low",
     "seeds": "seeds",
     "mean [95% CI]": "mean",
     "std": "std",

@@ -250,6 +250,8 @@ def _board(grp: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(rows).sort_values(["mean", "model"], ascending=[not higher, True], na_position="last").reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     table = mark_ties(table, samples)
+    low, high = stats.rank_intervals([samples[m] for m in table["model"]], list(table["exact"].astype(bool)), higher)
+    table["rank_low"], table["rank_high"] = low, high  # 95 % interval of the true rank (all pairs at once)
     table["pareto"] = pareto_mask(table["mean"].to_numpy(), table["time_s"].to_numpy(), higher)
     return add_board_metrics(table, grp, ok)
 

@@ -61,6 +61,13 @@ def mean_cell(r) -> str:
     return interval(r)
 
 
+def _rank_interval(r) -> str:
+    low, high = r.get("rank_low"), r.get("rank_high")
+    if low is None or low != low:
+        return "–"
+    return str(int(low)) if low == high else f"{int(low)}–{int(high)}"
+
+
 def p_value(x) -> str:
     if x is None or x != x:
         return "–"
@@ -82,6 +89,7 @@ COLUMNS = [
     ("tie", _tie, 0),
     ("adj. p vs leader", lambda r: p_value(r.get("p_value")), 4),
     ("unadjusted p", lambda r: p_value(r.get("p_unadjusted")), None),
+    ("rank [95%]", _rank_interval, None),
     ("IQM", lambda r: fmt(r.get("iqm", float("nan"))), None),
     ("normalised", lambda r: fmt(r.get("norm", float("nan")), 3), None),
     ("time to target s", lambda r: _seconds(r.get("ttt_s", float("nan"))), None),
@@ -101,6 +109,10 @@ LEGEND = (
     "([0, 1] for an accuracy, a problem's declared range such as CartPole's return in [0, 500]); when every seed sits at the cap "
     "(or the floor) the interval runs down to the lowest mean under which n seeds all at the cap still have a 5 % chance, "
     "whatever their distribution (3 seeds all at 500: 500 [184.2, 500]; 5 seeds: [274.6, 500]) · "
+    "rank [95%]: the ranks the entry's true mean can hold, all at once for the whole board: from simultaneous intervals of "
+    "every pairwise difference (the largest Welch |t| over all pairs of a board of equal means with its own variances), an "
+    "entry ranks below those surely better and above those surely worse; exact entries are ordered as measured, a one-seed "
+    "entry spans every rank · "
     "★ leader: the best entry with ≥ 2 seeds or an exact value · "
     f"≈ tied with the leader: adj. p ≥ {stats.ALPHA:g}, where adj. p is Welch's t-test of the difference (a one-sample t-test "
     "against an exact value) adjusted for the whole board of k tested entries: the share of draws, under equal means and the "

@@ -251,6 +251,50 @@ def board_comparisons(samples: Sequence[np.ndarray], exact: Sequence[bool], lead
     return tests
 
 
+def rank_intervals(samples: Sequence[np.ndarray], exact: Sequence[bool], higher_is_better: bool = True, confidence: float = CONFIDENCE):
+    """A 95 % interval of each entry's true rank on its board: (low, high) int arrays, 1 = best.
+
+    From simultaneous intervals of every pairwise difference: entry i ranks no better than 1 + the entries
+    surely better than it, no worse than k − the entries surely worse. "Surely" is a pair's Welch |t|
+    above the 95 % point of the largest |t| over all pairs of a board of equal means with the board's
+    own variances and seed counts (simulated as `max_t_null`), so all pairs hold at once with 95 %
+    probability and with them every rank. Two exact entries are ordered as measured (one evaluation each,
+    no noise); a one-seed entry has no variance and spans every rank. samples[i] (n_i,) → (k,), (k,).
+    `benchmarks/board_error.py --ranks` checks the coverage by simulation.
+    """
+    k = len(samples)
+    vals = [_finite(x)[:1] if e else _finite(x) for x, e in zip(samples, exact)]
+    sign = 1.0 if higher_is_better else -1.0
+    m = np.array([sign * x.mean() if x.size else np.nan for x in vals])
+    n = np.array([x.size for x in vals], dtype=float)
+    sd = np.array([x.std(ddof=1) if x.size > 1 else 0.0 for x in vals])
+    unknown = np.array([not e and x.size < 2 for x, e in zip(vals, exact)])  # one seed: no variance to judge by
+    v = np.where(n > 0, sd**2 / np.maximum(n, 1), 0.0)
+    crit = float(np.quantile(_all_pairs_null(sd, n), confidence)) if k > 1 else np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (m[None, :] - m[:, None]) / np.sqrt(v[None, :] + v[:, None])  # t[i, j] > 0: j better than i
+    exact_pair = (v[None, :] + v[:, None]) == 0
+    better = np.where(exact_pair, m[None, :] > m[:, None], t > crit)  # j surely better than i
+    better &= ~unknown[None, :] & ~unknown[:, None] & np.isfinite(m)[None, :] & np.isfinite(m)[:, None]
+    np.fill_diagonal(better, False)
+    low = 1 + better.sum(axis=1)
+    high = k - better.sum(axis=0)
+    return low.astype(int), high.astype(int)
+
+
+def _all_pairs_null(sd: np.ndarray, n: np.ndarray, reps: int = MAXT_REPS, seed: int = 1) -> np.ndarray:
+    """The largest Welch |t| over all pairs of a board of equal means (`max_t_null`, every pair): (reps,)."""
+    rng = np.random.default_rng(seed)
+    m = rng.standard_normal((reps, len(sd))) * sd / np.sqrt(np.maximum(n, 1))
+    chi2 = rng.chisquare(np.maximum(n - 1, 1), (reps, len(sd)))
+    v = np.where(n > 1, sd**2 * chi2 / np.maximum(n - 1, 1) / np.maximum(n, 1), 0.0)
+    se2 = v[:, None, :] + v[:, :, None]  # (reps, k, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.abs(m[:, None, :] - m[:, :, None]) / np.sqrt(se2)
+    t = np.where(se2 > 0, t, 0.0)
+    return t.max(axis=(1, 2))
+
+
 def comparison_alpha(entries: int, alpha: float = ALPHA) -> float:
     """The level one pair's two-sided t-test must reach for `alpha` over all pairs of `entries` means.
 

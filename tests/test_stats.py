@@ -370,3 +370,18 @@ def test_seeds_needed_agrees_with_monte_carlo_power_where_nctdtr_gives_nan():
             assert mc_power(n, effect, one) >= stats.POWER - se, (effect, one, n)
             if n > 2:
                 assert mc_power(n - 1, effect, one) < stats.POWER + se, (effect, one, n)
+
+
+def test_rank_intervals_narrow_with_separation_and_hold_exact_and_one_seed_entries():
+    rng = np.random.default_rng(0)
+    far = [rng.normal(mu, 0.01, 5) for mu in (3.0, 2.0, 1.0)]
+    low, high = stats.rank_intervals(far, [False] * 3)
+    assert low.tolist() == [1, 2, 3] and high.tolist() == [1, 2, 3]
+    low, high = stats.rank_intervals(far, [False] * 3, higher_is_better=False)  # a loss: the smallest ranks first
+    assert low.tolist() == [3, 2, 1] and high.tolist() == [3, 2, 1]
+    same = [rng.normal(0, 1, 5) for _ in range(4)]
+    low, high = stats.rank_intervals(same, [False] * 4)
+    assert (low == 1).all() and (high == 4).all()  # nothing told apart: every rank possible
+    low, high = stats.rank_intervals([np.array([2.0]), np.array([1.0]), np.array([5.0])], [True, True, False])
+    # the exact entries are ordered as measured; the one-seed entry may stand anywhere, so it widens both
+    assert (low[0], high[0], low[1], high[1], low[2], high[2]) == (1, 2, 2, 3, 1, 3)
