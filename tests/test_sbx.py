@@ -41,7 +41,9 @@ def test_sbx_task_meets_the_rl_protocol(task_id, results):
     assert rec["config"]["activation_fn"] == "elu"
 
 
-@pytest.mark.parametrize("algo,problems", [("dqn", ("cartpole", "acrobot")), ("ppo", ("cartpole", "pendulum")), ("sac", ("pendulum",))])
+@pytest.mark.parametrize(
+    "algo,problems", [("dqn", ("cartpole", "acrobot")), ("ppo", ("cartpole", "pendulum")), ("sac", ("pendulum",)), ("td3", ("pendulum",))]
+)
 def test_sbx_standard_presets_are_sb3s(algo, problems):
     """An equal comparison: every key of SB3's zoo preset, SBX's task sets to the same value, budget included."""
     for problem in problems:
