@@ -88,10 +88,10 @@ def caption() -> str:
     import textwrap
 
     text = (
-        f"The seed lines and the board hold on the machine kind that made the records: {machine_kind()}. "
-        "A run is deterministic given its seed on the same machine kind (CPU model and instruction-set flags, "
-        "BLAS and oneDNN builds) with the same library versions; another CPU gives other per-seed returns "
-        "(an Intel Xeon gives another seed-0 return), so compare means and intervals, not single seeds "
+        f"The seed lines hold on the machine kind that made these records: {machine_kind()}; the board names each "
+        "entry's machine under `measured on`. A run is deterministic given its seed on the same machine kind (CPU model "
+        "and instruction-set flags, BLAS and oneDNN builds) with the same library versions; another CPU gives other "
+        "per-seed returns (an Intel Xeon gives another seed-0 return), so compare means and intervals, not single seeds "
         "([Reproducibility](docs/reproducibility.md))."
     )
     return textwrap.fill(text, width=104, break_long_words=False, break_on_hyphens=False)
