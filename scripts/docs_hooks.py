@@ -9,12 +9,18 @@ and CI build) when the committed text differs, naming the command that rewrites 
 - the measured tables of docs/families/*.md, from reports/baseline/ (scripts/measured_table.py);
 - README.md's sample output and docs/assets/cartpole_curves.png, from the same records (scripts/readme_sample.py);
 - the tables of tasks/forecasting/README.md and tasks/compression/README.md, which the family pages include.
+
+Pages include the family READMEs (`--8<-- "tasks/rl/README.md"`), whose images sit beside them
+(`![...](fd_vs_steps.png)` in tasks/generative/). Such a link is read from the including page, so
+`on_files` puts each image a README shows where that page looks for it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -58,3 +64,34 @@ def stale_pages() -> list[str]:
 def on_pre_build(config, **kwargs) -> None:
     for line in stale_pages():
         log.warning(line)
+
+
+SNIPPET = re.compile(r'^--8<-- "([^"]+)"\s*$', re.M)
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def included_images(docs_dir: Path) -> dict[str, Path]:
+    """{where the site needs it (docs-relative): the file}: each relative image of a file a page includes."""
+    out = {}
+    for page in sorted(docs_dir.rglob("*.md")):
+        where = posixpath.dirname(page.relative_to(docs_dir).as_posix())
+        for rel in SNIPPET.findall(page.read_text()):
+            included = ROOT / rel
+            if included.suffix != ".md" or not included.is_file():
+                continue
+            for link in IMAGE.findall(included.read_text()):
+                if "://" in link or link.startswith(("/", "#")):
+                    continue
+                image = (included.parent / link).resolve()
+                if image.is_file():
+                    out[posixpath.normpath(posixpath.join(where, link))] = image
+    return out
+
+
+def on_files(files, config, **kwargs):
+    from mkdocs.structure.files import File
+
+    for uri, image in included_images(Path(config["docs_dir"])).items():
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(image)))
+    return files
