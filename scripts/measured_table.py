@@ -63,7 +63,9 @@ FAMILIES = {
         ("lunarlander_ppo", "standard", "final return", "242.1 (zoo, 1 seed)"),
     ],
     "generative": [
+        ("digits_flow_matching", "standard", "FD, normalised", "–"),
         ("digits_dcgan", "standard", "FD, normalised", "–"),
+        ("digits_ddpm", "standard", "FD, normalised", "–"),
         ("digits_wgan_gp", "standard", "FD, normalised", "–"),
         ("digits_gan", "standard", "FD, normalised", "–"),
         ("digits_vae", "standard", "FD, normalised", "–"),
