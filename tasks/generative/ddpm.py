@@ -27,9 +27,10 @@ PRESETS = {
     "smoke": {"width": 16, "steps": 10, "eval_every": 10},
     # standard on digits: ≤ 4 minutes per seed on one thread, judge sampling included
     "digits/standard": {"max_epochs": 70, "batch_size": 64, "lr": 1e-3, "beta1": 0.9, "eval_every": 35},
-    # fashion_mnist: a budget, NOT measured (no Fashion-MNIST files on this machine): digits' ~1.3 ms per image per
-    # training step scaled by 28²/8² is ~16 ms at width 32, 880 s per 55k-image epoch; width 16 (~4x cheaper), 3 epochs and
-    # one val sampling of 20 steps should fit the 20 minutes. Not a convergence point.
+    # fashion_mnist: a budget, not a convergence point, timed on ddpm for one epoch of a 5000-image slice (subset=5000,
+    # the Debian package's files, load ~5): ~4 ms per training image at width 16 (width 32 would be ~4x that), so ~220 s
+    # per 55k-image epoch, and ~126 s per 2000-sample draw at 20 steps. 3 epochs, one val/fd draw at the end and the
+    # judge's: ~15 minutes, inside the 20 (plus ~4 once to train the feature extractor on a cache miss). No full run made.
     "fashion_mnist/standard": {"width": 16, "max_epochs": 3, "batch_size": 128, "lr": 1e-3, "beta1": 0.9, "eval_every": 3, "steps": 20},
 }
 
