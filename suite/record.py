@@ -62,7 +62,7 @@ def build_record(
     tuning: dict[str, Any] | None = None,
     raw: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The record of one run, in schema `store.SCHEMA_VERSION` (README, "Run records").
+    """The record of one run, in schema `store.SCHEMA_VERSION` (docs/record-schema.md).
 
     `raw`: the per-unit outcomes the judge scored (per test sample, origin or episode; suite/raw.py).
 

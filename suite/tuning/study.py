@@ -33,7 +33,7 @@ HEARTBEAT_S = 10
 GRACE_S = 60
 SAMPLERS = ("tpe", "random", "cmaes")
 PRUNERS = ("median", "hyperband", "none")
-FIRST_TUNING_SEED = 100  # seeds 0-99 report, 100 and up tune (README, "Seeds")
+FIRST_TUNING_SEED = 100  # seeds 0-99 report, 100 and up tune (docs/getting-started.md, "Seeds")
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
