@@ -34,6 +34,8 @@ PLUGIN = textwrap.dedent(
                 self.lin = nn.Linear(int(torch.tensor(input_shape).prod()), num_classes)
 
             def forward(self, x):
+                if len(x) <= 2:  # the contract's probe batch passes: the crash comes in training, as a real one does
+                    return self.lin(x.flatten(1))
                 if how == "raise":
                     raise RuntimeError("boom: this model always fails")
                 os.kill(os.getpid(), signal.SIGKILL)  # like a segfault or the OOM killer
