@@ -7,7 +7,9 @@ import dataclasses
 
 
 def add(sub, common) -> None:
-    p = sub.add_parser("config", parents=[common], help="show a task's config keys, values and presets", epilog="docs: docs/getting-started.md")
+    p = sub.add_parser(
+        "config", parents=[common], help="show a task's config keys, values and presets", epilog="docs: docs/getting-started.md"
+    )
     p.add_argument("task", metavar="TASK")
     p.add_argument("--preset", default="standard", help="a preset name, or tuned:STUDY (read from --results)")
     p.add_argument("--results", default=None, help="where tuned:STUDY presets are saved (default $BENCH_RESULTS or ./results)")
