@@ -237,6 +237,7 @@ def test_bench_run_with_workers_goes_through_the_sweep(monkeypatch):
 
 
 def test_threads_per_run_default_to_the_family_capped_at_cores_over_workers_unless_given(monkeypatch):
+    import suite.executors.local
     import suite.sweep
     from cli.commands.common import make_executor
     from cli.main import parser
@@ -244,6 +245,7 @@ def test_threads_per_run_default_to_the_family_capped_at_cores_over_workers_unle
     from suite.runner import threads_for
 
     monkeypatch.setattr(suite.sweep, "cores", lambda: 8)
+    monkeypatch.setattr(suite.executors.local, "cores", lambda: 8)  # imported by name there: patched where it is read
     todo = list(range(10))
     for argv, threads, cap in [(["--workers", "2"], None, 4), (["--workers", "2", "--threads", "1"], 1, 4), (["--workers", "16"], None, 1)]:
         args = parser().parse_args(["sweep", "digits_mlp", *argv])
