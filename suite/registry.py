@@ -28,7 +28,7 @@ FAMILIES_BUILTIN = ("classification", "generation", "autoencoding", "forecasting
 # underscores. Suite names may also use "-" (`classic-control`); they never reach a path.
 NAME_RULE = "lower-case letters and digits in words joined by single underscores, starting with a letter"
 NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
-BOARD_AGGS = ("mean", "median")
+BOARD_AGGS = ("mean", "median", "test")  # "test": one paired test per entry over its seeds (`test` in the spec)
 BOARD_FORMATS = ("p", "share", "number")
 MODEL_KINDS = ("module", "trainer")
 SUITE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*")
@@ -74,7 +74,10 @@ class Family:
     curve_metric: str | None = None
     # Secondary metrics shown beside the primary one on each of the family's leaderboards, in order:
     # {"metric": a key of the record's metrics, "label": the column header, "agg": "mean" | "median"
-    # over an entry's seeds, "format": "p" | "share" | "number", "help": one legend sentence}.
+    # over an entry's seeds, "format": "p" | "share" | "number", "help": one legend sentence}; or
+    # "agg": "test" with "test": {"name": "diebold_mariano", "loss", "reference": keys of record["raw"],
+    # "overlap": a dotted path into record["info"], "value": "p" | "stat", "estimator": its name}, one
+    # test per entry on its raw losses averaged over its seeds (reports/leaderboard.py).
     # Written into every record's ranking, so reports show them with no knowledge of the family.
     board_metrics: tuple[dict[str, str], ...] = ()
     # The plug-in door (suite/contract.py). `contract`: "module:attr" of the typing.Protocol a model of
@@ -96,10 +99,11 @@ class Family:
     def __post_init__(self) -> None:
         for col in self.board_metrics:
             missing = {"metric", "label"} - set(col)
-            if missing or col.get("agg", "mean") not in BOARD_AGGS or col.get("format", "number") not in BOARD_FORMATS:
+            bad_test = (col.get("agg") == "test") != isinstance(col.get("test"), dict)  # a test column names its test
+            if missing or bad_test or col.get("agg", "mean") not in BOARD_AGGS or col.get("format", "number") not in BOARD_FORMATS:
                 raise ValueError(
                     f"family {self.name!r}: board metric {col!r} needs 'metric' and 'label', "
-                    f"'agg' in {BOARD_AGGS} and 'format' in {BOARD_FORMATS}"
+                    f"'agg' in {BOARD_AGGS} ('test' with a 'test' dict) and 'format' in {BOARD_FORMATS}"
                 )
 
 

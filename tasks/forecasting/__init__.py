@@ -13,11 +13,20 @@ whether anything beats it is the question those problems ask (`tests/test_msft.p
 Every record also carries `test/dm_p_vs_naive`, `test/dm_stat_vs_naive` and `test/directional_acc`.
 """
 
+from suite.diebold_mariano import DM_ESTIMATOR
 from suite.registry import REGISTRY, Family, ModelSpec, ProblemSpec
 from suite.tuning.space import register_space
 
 FAMILY = "forecasting"
 _HERE = "tasks.forecasting"
+# The board's DM columns: which raw losses the reports test, with what overlap (info.dm.h), by which estimator
+_DM_VS_RW = {
+    "name": "diebold_mariano",
+    "loss": "origin_loss",
+    "reference": "origin_loss_naive",
+    "overlap": "dm.h",
+    "estimator": DM_ESTIMATOR,
+}
 
 REGISTRY.add_family(
     Family(
@@ -35,21 +44,25 @@ REGISTRY.add_family(
         example=f"{_HERE}:plugin_example.py",
         probe=f"{_HERE}.contract:probe",
         curve_metric="val/mase",
+        # DM p and stat: one test per entry against the random walk, on the per-origin losses the records keep
+        # (raw.origin_loss, raw.origin_loss_naive) averaged over the entry's seeds; never a median of per-seed p
         board_metrics=(
             {
                 "metric": "test/dm_p_vs_naive",
                 "label": "DM p vs RW",
-                "agg": "median",
+                "agg": "test",
+                "test": _DM_VS_RW | {"value": "p"},
                 "format": "p",
                 "help": "Diebold-Mariano test of the per-origin MAE against the random walk's at the same origins, two-sided, "
-                "Bartlett kernel at bandwidth T with a null simulated at the backtest's overlap (records before it: Harvey-Leybourne-Newbold)",
+                "one test per entry on its per-origin losses averaged over its seeds",
             },
             {
                 "metric": "test/dm_stat_vs_naive",
                 "label": "DM stat",
-                "agg": "median",
+                "agg": "test",
+                "test": _DM_VS_RW | {"value": "stat"},
                 "format": "number",
-                "help": "the DM statistic: below 0 the entry's errors are smaller than the random walk's",
+                "help": "the statistic of that test: below 0 the entry's errors are smaller than the random walk's",
             },
             {
                 "metric": "test/directional_acc",
