@@ -78,7 +78,8 @@ def write(rep: Report, out: Path, formats: list[str], max_problems: int = plots.
         board = render.boards_frame(rep.boards)
         board.to_csv(out / "leaderboard.csv", index=False)
         rep.suite.to_csv(out / "suite.csv", index=False)
-        runs = rep.runs.drop(columns=[c for c in ("traceback",) if c in rep.runs])
+        # test:<metric> holds the raw losses a board column tests (arrays): the boards read them, the files do not
+        runs = rep.runs.drop(columns=[c for c in rep.runs if c == "traceback" or c.startswith("test:")])
         runs.to_csv(out / "runs.csv", index=False)
         render.to_parquet(board, out / "leaderboard.parquet")
         render.to_parquet(rep.suite, out / "suite.parquet")

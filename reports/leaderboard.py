@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from reports import stats
+from reports import paired, stats
 from reports.curves import time_to_target
 
 
@@ -257,35 +257,60 @@ def _board(grp: pd.DataFrame) -> pd.DataFrame:
 
 
 def board_metric_specs(grp: pd.DataFrame) -> list[dict]:
-    """The secondary columns the records of one board declare (`ranking.columns`), first declaration of each metric."""
+    """The secondary columns the records of one board declare (`ranking.columns`), first declaration of each
+    metric, except that a declaration as one test per entry ("agg": "test", newer records) wins over an
+    older one as a mean or median over seeds, whatever order the records come in."""
     specs: dict[str, dict] = {}
     if "board_metrics" not in grp:
         return []
     for text in grp["board_metrics"].dropna().unique():
         for spec in json.loads(text):
-            specs.setdefault(spec["metric"], spec)
+            if spec["metric"] not in specs or (spec.get("agg") == "test" and specs[spec["metric"]].get("agg") != "test"):
+                specs[spec["metric"]] = spec
     return list(specs.values())
+
+
+# A p-value is never averaged over seeds: a median of per-seed p is no test (issue 27). Such a column of older
+# records shows no value, and the legend says why.
+NOT_A_TEST = "a mean or median of per-seed p-values is no test, and these records keep no raw losses for one: rerun"
 
 
 def add_board_metrics(table: pd.DataFrame, grp: pd.DataFrame, ok: np.ndarray) -> pd.DataFrame:
     """One column per declared secondary metric (named by its label): its mean or median over each
-    entry's ok runs, nan where no run has it (records older than the metric). The specs ride along
-    in `table.attrs["board_metrics"]` so that renderers know how to format and explain each column."""
+    entry's ok runs, nan where no run has it (records older than the metric); or, for a column declared
+    "agg": "test", one paired test per entry on its raw losses averaged over its seeds (`paired.entry_value`),
+    nan where the records keep none. The specs ride along in `table.attrs["board_metrics"]` so that
+    renderers know how to format and explain each column; `attrs["board_metric_gaps"]` holds, per label,
+    {reason: [entries]} for the entries left without a value for a reason the legend must give."""
     specs = board_metric_specs(grp)
     table.attrs["board_metrics"] = specs
+    table.attrs["board_metric_gaps"] = gaps = {}
     if not specs:
         return table
     entries = grp.groupby("entry", sort=True).indices
     for spec in specs:
-        values = _floats(grp, f"metric:{spec['metric']}")
-        agg = np.nanmedian if spec.get("agg") == "median" else np.nanmean
         per_entry = {}
         for model, idx in entries.items():
-            v = values[idx[ok[idx]]]
-            v = v[np.isfinite(v)]
-            per_entry[model] = float(agg(v)) if v.size else float("nan")
+            value, why = _entry_metric(grp, idx[ok[idx]], spec)
+            per_entry[model] = value
+            if why:
+                gaps.setdefault(spec["label"], {}).setdefault(why, []).append(model)
         table[spec["label"]] = table["model"].map(per_entry).astype(float)
     return table
+
+
+def _entry_metric(grp: pd.DataFrame, good: np.ndarray, spec: dict) -> tuple[float, str | None]:
+    """(value, why there is none) of one declared column for one entry's ok runs `good`."""
+    if spec.get("agg") == "test":
+        col = f"test:{spec['metric']}"
+        inputs = list(grp[col].iloc[good]) if col in grp else [None] * len(good)
+        return paired.entry_value([x if isinstance(x, tuple) else None for x in inputs], spec["test"])  # NaN: a record without the spec
+    v = _floats(grp, f"metric:{spec['metric']}")[good]
+    v = v[np.isfinite(v)]
+    if spec.get("format") == "p":
+        return float("nan"), (NOT_A_TEST if v.size else None)
+    agg = np.nanmedian if spec.get("agg") == "median" else np.nanmean
+    return (float(agg(v)) if v.size else float("nan")), None
 
 
 def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[BoardKey, pd.DataFrame]:

@@ -85,3 +85,44 @@ def lines(problem: str, model: str, results: list[Paired]) -> list[str]:
         mc = ", ".join(f"{p:.3g}" for p in r.mcnemar_p) or "– (no common seeds)"
         out.append(f"| {r.other} | {r.seeds} | {r.diff:+.4f} [{r.low:+.4f}, {r.high:+.4f}] | {r.p_bootstrap:.3g} | {mc} |")
     return out
+
+
+# A board column declared with "agg": "test" (suite/registry.py): one paired test per entry over its seeds,
+# run on the raw losses its records keep (forecasting's DM against the random walk), never a median of
+# per-seed p-values. A record without them gets no value, and the legend says why.
+NO_RAW = "no raw per-origin losses in its records (made before schema 3): rerun"
+MIXED = "its seeds were judged at different origins"
+
+
+def paired_inputs(rec: dict, test: dict) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(losses (T,), reference losses (T,), overlap h) that a test column reads from one record; None when
+    the record keeps no raw losses (older schema) or no overlap."""
+    raw = rec.get("raw") or {}
+    if not raw.get(test["loss"]) or not raw.get(test["reference"]):
+        return None
+    overlap = rec.get("info") or {}
+    for part in str(test.get("overlap", "")).split("."):
+        overlap = overlap.get(part) if isinstance(overlap, dict) else None
+    if not isinstance(overlap, (int, float)):
+        return None
+    return unpack(raw[test["loss"]]), unpack(raw[test["reference"]]), int(overlap)
+
+
+def entry_value(inputs: list, test: dict) -> tuple[float, str | None]:
+    """(the test's p or statistic, None) over one entry's ok runs (`paired_inputs` of each), or (nan, why not).
+
+    Each side's per-origin losses are averaged over the entry's seeds origin by origin, then tested once
+    (`suite.diebold_mariano.over_seeds`, the estimator the spec names); a deterministic entry's seeds are one series.
+    """
+    from suite.diebold_mariano import over_seeds
+
+    if not inputs:
+        return float("nan"), None
+    if any(x is None for x in inputs):
+        return float("nan"), NO_RAW
+    if len({h for _, _, h in inputs}) > 1 or len({a.shape for a, b, _ in inputs} | {b.shape for a, b, _ in inputs}) > 1:
+        return float("nan"), MIXED
+    if test.get("name") != "diebold_mariano":
+        return float("nan"), f"a test this version does not know ({test.get('name')!r})"
+    stat, p = over_seeds([a for a, _, _ in inputs], [b for _, b, _ in inputs], inputs[0][2])
+    return (p if test.get("value") == "p" else stat), None

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reports import paired
 from suite import store
 
 MAX_WARNINGS = 20  # bad files named one per line; past this they are counted
@@ -126,6 +127,9 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     )
     for name, value in metrics.items():
         row[f"metric:{name}"] = value
+    for spec in rank.get("columns") or []:  # a column tested once per entry: the raw losses it reads, per run
+        if spec.get("agg") == "test" and isinstance(spec.get("test"), dict):
+            row[f"test:{spec['metric']}"] = paired.paired_inputs(rec, spec["test"])
     return row
 
 

@@ -169,9 +169,21 @@ def board_drop(table: pd.DataFrame) -> dict[str, int]:
 
 
 def board_metrics_note(table: pd.DataFrame) -> str:
-    """What the board's secondary columns mean, from their declarations; '' for a board with none."""
+    """What the board's secondary columns mean, from their declarations, with the estimator of a column
+    tested once per entry and why an entry shows – there; '' for a board with none."""
     specs = table.attrs.get("board_metrics") or []
-    return " · ".join(f"{s['label']}: {s.get('help') or s['metric']} ({s.get('agg', 'mean')} over seeds)" for s in specs)
+    gaps = table.attrs.get("board_metric_gaps") or {}
+    return " · ".join(_metric_note(s, gaps.get(s["label"]) or {}) for s in specs)
+
+
+def _metric_note(spec: dict, gaps: dict[str, list[str]]) -> str:
+    if spec.get("agg") == "test":
+        test = spec.get("test") or {}
+        how = f"one test per entry over its seeds; {test['estimator']}" if test.get("estimator") else "one test per entry over its seeds"
+    else:
+        how = f"{spec.get('agg', 'mean')} over seeds"
+    missing = "".join(f"; – for {', '.join(entries)}: {why}" for why, entries in gaps.items())
+    return f"{spec['label']}: {spec.get('help') or spec['metric']} ({how}){missing}"
 
 
 def display_rows(table: pd.DataFrame, terminal: bool = False) -> list[list[str]]:
