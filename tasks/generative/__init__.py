@@ -47,7 +47,9 @@ REGISTRY.add_family(
                 "metric": "gen/sample_s_per_1000",
                 "label": "s/1k samples",
                 "agg": "median",
-                "help": "seconds to draw 1,000 samples on the machine that ran it, timed around sample()",
+                # records older than the metric got it afterwards from scripts/sampling_cost.py, on another machine
+                "help": "seconds to draw 1,000 samples on the machine that ran it, timed around sample() "
+                "(records older than the metric: measured afterwards, info.sampling_cost names the machine)",
             },
         ),
         contract=f"{_HERE}.contract:Generation",

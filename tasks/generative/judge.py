@@ -39,6 +39,11 @@ def trivial_samples(x_train: np.ndarray, n: int, kind: str, seed: int = 0) -> np
     return out.reshape(n, *x_train.shape[1:]).astype(np.float32)
 
 
+def eval_size(data) -> int:
+    """How many samples are judged: the test split's size, capped (scripts/sampling_cost.py times this many too)."""
+    return min(len(data.x_test), N_EVAL_MAX)
+
+
 class GenerationJudge:
     """Built once per run: the extractor, the train features, and the floor and ceiling distances."""
 
@@ -47,7 +52,7 @@ class GenerationJudge:
         train = self._raw(data.x_train)
         self.scale = float(train.var(0).sum().sqrt()) or 1.0  # RMS norm of the centred train features
         self.train = train / self.scale  # (N, F)
-        self.n = min(len(data.x_test), N_EVAL_MAX)
+        self.n = eval_size(data)
         # Precision/recall compare equal-size sets: a fixed train subset the size of the test split.
         self.pr_real = self.train[torch.randperm(len(self.train), generator=torch.Generator().manual_seed(0))[: self.n]]
         self.fd_to_train = M.FrechetToReference(self.train)

@@ -71,8 +71,7 @@ def run(ctx: RunContext) -> None:
         if "generation" in families:
             # the collapse check is a generation key: a model ranked here beside its first family (the VAE) has none
             check = ctx.config.collapse_check if task.family == "generation" else False
-            # sampling cost, every model alike: evaluations per image as declared (one pass when not); the time in _judge_generator
-            ctx.metrics["gen/nfe"] = float(trainer.nfe) if isinstance(trainer, SamplingCost) else 1.0
+            ctx.metrics["gen/nfe"] = nfe(trainer)  # the sampling cost, every model alike; the time in _judge_generator
             _judge_generator(ctx, judge, data, trainer.sample, check)
             if isinstance(trainer, Decoder):
                 gen = torch.Generator().manual_seed(EVAL_SEED + 1)
@@ -132,13 +131,25 @@ def _inception_fid(ctx: RunContext, data, samples: torch.Tensor) -> None:
     ctx.metrics["gen/fid_inception"] = float(fid.compute())
 
 
+def nfe(trainer) -> float:
+    """Network evaluations per sample: what the model declares (contract.SamplingCost), else one pass."""
+    return float(trainer.nfe) if isinstance(trainer, SamplingCost) else 1.0
+
+
+@torch.no_grad()
+def timed_sample(generate, n: int, where: str) -> tuple[torch.Tensor, float]:
+    """The judged draw: n samples from `generate(n, generator)` with the evaluation's seed, and its seconds per
+    1,000 samples, timed around the one call. scripts/sampling_cost.py times the shipped models through this too."""
+    t0 = time.perf_counter()
+    samples = images(generate(n, torch.Generator().manual_seed(EVAL_SEED)), where)
+    return samples, (time.perf_counter() - t0) * 1000 / n
+
+
 @torch.no_grad()
 def _judge_generator(ctx: RunContext, judge, data, generate, check_collapse: bool) -> torch.Tensor:
     """Generation metrics of n = |test| samples from `generate(z)`; raises Diverged on NaN or collapse (after recording them)."""
     where = f"{ctx.task.id}: sample({judge.n}, generator)"
-    t0 = time.perf_counter()
-    samples = images(generate(judge.n, torch.Generator().manual_seed(EVAL_SEED)), where)  # (n, *shape)
-    ctx.metrics["gen/sample_s_per_1000"] = (time.perf_counter() - t0) * 1000 / judge.n  # on the machine that ran it
+    samples, ctx.metrics["gen/sample_s_per_1000"] = timed_sample(generate, judge.n, where)  # (n, *shape); on the machine that ran it
     if samples.shape != (judge.n, *data.x_train.shape[1:]):
         raise UserError(f"{where} returned shape {tuple(samples.shape)}; expected {(judge.n, *data.x_train.shape[1:])}")
     if not torch.isfinite(samples).all():
