@@ -41,30 +41,6 @@ from reports import stats  # noqa: E402
 BOARDS = ((13, 3, "equal"), (10, 5, "equal"), (6, 5, "equal"), (4, 3, "equal"), (13, 3, "0.3-3"), (10, 5, "0.3-3"), (6, 5, "0.3-3"))
 
 
-def holm(p, ignore=None) -> np.ndarray:
-    """Holm's step-down adjusted p-values along the last axis: p (..., m) → (..., m).
-
-    The i-th smallest of the m' tested p-values becomes max over j ≤ i of min(1, (m' − j + 1) p_(j)),
-    so "adjusted p < α" rejects exactly what Holm's procedure rejects at family-wise level α. nan
-    entries and those where `ignore` (same shape, or broadcastable) is True are not in the family and
-    come back nan; m' counts the rest, row by row.
-    """
-    p = np.array(p, dtype=float, copy=True)
-    out_nan = ~np.isfinite(p)
-    if ignore is not None:
-        out_nan |= np.broadcast_to(np.asarray(ignore, dtype=bool), p.shape)
-    work = np.where(out_nan, np.inf, p)
-    order = np.argsort(work, axis=-1, kind="stable")
-    srt = np.take_along_axis(work, order, axis=-1)
-    m = (~out_nan).sum(axis=-1, keepdims=True)  # (..., 1): size of each family
-    factor = m - np.arange(p.shape[-1])  # m' - j + 1 for j = 1..m
-    scaled = np.where(np.isinf(srt), np.inf, np.where(np.isinf(srt), 0.0, srt) * factor)
-    adj = np.maximum.accumulate(np.minimum(1.0, scaled), axis=-1)
-    out = np.empty_like(adj)
-    np.put_along_axis(out, order, adj, axis=-1)
-    return np.where(out_nan, np.nan, np.minimum(out, 1.0))
-
-
 RULES = ("unadjusted", "Holm vs leader", "Holm over all pairs", "Games-Howell", "max-t (reports)")
 
 
@@ -93,9 +69,9 @@ def false_separation(x: np.ndarray, alpha: float = stats.ALPHA, reps: int = 2000
     lead = x.mean(axis=2).argmax(axis=1)  # (B,): every metric here is higher-is-better
     p_lead = p[np.arange(b), lead]  # (B, k): each entry against the leader, 1 at the leader itself
     out = {"unadjusted": float((p_lead < alpha).any(axis=1).mean())}
-    out["Holm vs leader"] = float((holm(p_lead, ignore=np.eye(k, dtype=bool)[lead]) < alpha).any(axis=1).mean())
+    out["Holm vs leader"] = float((stats.holm(p_lead, ignore=np.eye(k, dtype=bool)[lead]) < alpha).any(axis=1).mean())
     iu = np.triu_indices(k, 1)
-    adj = holm(p[:, iu[0], iu[1]])  # (B, k(k-1)/2)
+    adj = stats.holm(p[:, iu[0], iu[1]])  # (B, k(k-1)/2)
     full = np.ones_like(p)
     full[:, iu[0], iu[1]] = adj
     full[:, iu[1], iu[0]] = adj

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reports.stats import holm
+
 EXACT_RTOL = 1e-9
 CROSS_KIND_RTOL = 1e-6
 
@@ -44,18 +46,6 @@ class Verdict:
         """Hedges-free standardised difference: diff over the pooled seed standard deviation."""
         sd = np.sqrt((np.var(self.old, ddof=1) + np.var(self.new, ddof=1)) / 2) if min(len(self.old), len(self.new)) > 1 else 0.0
         return float(self.diff / sd) if sd > 0 else None
-
-
-def holm(p: list[float]) -> list[float]:
-    """Holm's step-down adjusted p-values, in the order given: strong control of the family-wise error."""
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.empty(m)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        adjusted[i] = running
-    return adjusted.tolist()
 
 
 def _direction(diff: float, higher_is_better: bool) -> str:
@@ -96,7 +86,7 @@ def compare(
 def decide(verdicts: list[Verdict], alpha: float = 0.05) -> list[Verdict]:
     """Holm over the statistical comparisons; a significant difference is a regression or an improvement."""
     tested = [v for v in verdicts if v.method == "statistical"]
-    for v, adj in zip(tested, holm([v.p for v in tested])):
+    for v, adj in zip(tested, holm([v.p for v in tested]).tolist()):
         v.p_adjusted = adj
         v.outcome = _direction(v.diff, v.higher_is_better) if adj < alpha else "unchanged"
     return verdicts

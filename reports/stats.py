@@ -295,6 +295,30 @@ def _all_pairs_null(sd: np.ndarray, n: np.ndarray, reps: int = MAXT_REPS, seed: 
     return t.max(axis=(1, 2))
 
 
+def holm(p, ignore=None) -> np.ndarray:
+    """Holm's step-down adjusted p-values along the last axis: p (..., m) → (..., m).
+
+    The i-th smallest of the m' tested p-values becomes max over j ≤ i of min(1, (m' − j + 1) p_(j)),
+    so "adjusted p < α" rejects exactly what Holm's procedure rejects at family-wise level α. nan
+    entries and those where `ignore` (same shape, or broadcastable) is True are not in the family and
+    come back nan; m' counts the rest, row by row.
+    """
+    p = np.array(p, dtype=float, copy=True)
+    out_nan = ~np.isfinite(p)
+    if ignore is not None:
+        out_nan |= np.broadcast_to(np.asarray(ignore, dtype=bool), p.shape)
+    work = np.where(out_nan, np.inf, p)
+    order = np.argsort(work, axis=-1, kind="stable")
+    srt = np.take_along_axis(work, order, axis=-1)
+    m = (~out_nan).sum(axis=-1, keepdims=True)  # (..., 1): size of each family
+    factor = m - np.arange(p.shape[-1])  # m' - j + 1 for j = 1..m
+    scaled = np.where(np.isinf(srt), np.inf, np.where(np.isinf(srt), 0.0, srt) * factor)
+    adj = np.maximum.accumulate(np.minimum(1.0, scaled), axis=-1)
+    out = np.empty_like(adj)
+    np.put_along_axis(out, order, adj, axis=-1)
+    return np.where(out_nan, np.nan, np.minimum(out, 1.0))
+
+
 def comparison_alpha(entries: int, alpha: float = ALPHA) -> float:
     """The level one pair's two-sided t-test must reach for `alpha` over all pairs of `entries` means.
 

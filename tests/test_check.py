@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reports import check
+from reports import check, stats
 from tests.conftest import ROOT
 
 
@@ -13,7 +13,10 @@ def test_holm_matches_statsmodels():
     from statsmodels.stats.multitest import multipletests
 
     p = [0.01, 0.04, 0.03, 0.5, 0.002]
-    assert check.holm(p) == pytest.approx(multipletests(p, method="holm")[1].tolist())
+    assert stats.holm(p).tolist() == pytest.approx(multipletests(p, method="holm")[1].tolist())
+    rows = np.array([p, p[::-1]])  # row by row, nan left out of the family
+    assert stats.holm(rows)[1].tolist() == pytest.approx(multipletests(p[::-1], method="holm")[1].tolist())
+    assert np.isnan(stats.holm([0.01, np.nan, 0.02])[1]) and stats.holm([0.01, np.nan, 0.02])[2] == pytest.approx(0.02)
 
 
 def test_exact_rerun_compares_seed_by_seed_without_a_p_value():
