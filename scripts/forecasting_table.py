@@ -6,7 +6,9 @@ computed from the shipped records.
 
 Per model: test MASE (mean with its Student-t 95 % interval and every seed; a deterministic
 baseline is one exact value), directional accuracy with a Wilson 95 % interval over the test
-origins, and the Diebold-Mariano test against the random walk. `tests/test_readme_numbers.py` fails
+origins, and the Diebold-Mariano test against the random walk: one test per model, on its per-origin
+losses averaged over its seeds (the boards' own, `reports.paired.entry_value`), never a median of
+per-seed p; a model whose records keep no raw losses gets none. `tests/test_readme_numbers.py` fails
 when the README and the records disagree.
 """
 
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from readme_blocks import cli, marked  # noqa: E402
 
 from reports.leaderboard import records_interval  # noqa: E402
+from reports.paired import entry_value, paired_inputs  # noqa: E402
 from reports.records import BASELINE_DIR  # noqa: E402
 from suite import store  # noqa: E402
 from tasks.forecasting.metrics import wilson_interval  # noqa: E402
@@ -33,7 +36,6 @@ CLASSIC_BEGIN, CLASSIC_END = "<!-- results:begin (scripts/forecasting_table.py -
 PROBLEMS = ("msft", "msft_volume")
 CLASSIC = ("sunspots", "co2", "elnino", "synthetic")
 MODELS = ("naive", "seasonal_naive", "drift", "ets", "arima", "auto_arima", "theta", "lstm", "gru", "mlp", "nbeats")
-ALPHA = 0.05
 
 
 def _p(p: float) -> str:
@@ -73,19 +75,28 @@ def row(problem: str, model: str) -> str:
     n = recs[0]["info"]["directional"]["n"]  # origins with a direction; the same for every model of a problem
     share = statistics.fmean(x["test/directional_acc"] for x in m)
     lo, hi = wilson_interval(share, n)
-    stat = statistics.median(x["test/dm_stat_vs_naive"] for x in m)
-    p = statistics.median(x["test/dm_p_vs_naive"] for x in m)
+    stat, p = dm_cells(recs)
     train = statistics.median(r["timing"]["train_s"] for r in recs)
     if recs[0].get("deterministic"):
-        value, seeds, sig = f"{mase[0]:.4f} (exact)", "exact", ""
+        value, seeds = f"{mase[0]:.4f} (exact)", "exact"
     else:
         low, high = records_interval(recs, "test/mase")
         value = f"{statistics.fmean(mase):.4f} [{low:.4f}, {high:.4f}] ({', '.join(f'{v:.4f}' for v in mase)})"
         seeds = f"{recs[0]['seed']}–{recs[-1]['seed']}"
-        better = sum(x["test/dm_p_vs_naive"] < ALPHA and x["test/dm_stat_vs_naive"] < 0 for x in m)
-        worse = sum(x["test/dm_p_vs_naive"] < ALPHA and x["test/dm_stat_vs_naive"] > 0 for x in m)
-        sig = f"; p < {ALPHA:g}: {better} better, {worse} worse of {len(m)}"
-    return f"| {model} | {seeds} | {value} | {share:.3f} [{lo:.3f}, {hi:.3f}] | {stat:+.2f} | {_p(p)}{sig} | {train:.1f} |"
+    return f"| {model} | {seeds} | {value} | {share:.3f} [{lo:.3f}, {hi:.3f}] | {stat} | {p} | {train:.1f} |"
+
+
+def dm_cells(recs: list[dict]) -> tuple[str, str]:
+    """(DM stat, DM p) of one test against the random walk over the model's seeds, as the boards run it
+    from the records' raw per-origin losses; '–' and the reason where the records keep none."""
+    spec = next(c for c in recs[0]["rankings"]["forecasting"]["columns"] if c["metric"] == "test/dm_p_vs_naive")
+    test = spec.get("test") or {}
+    inputs = [paired_inputs(r, test) if test else None for r in recs]
+    stat, why = entry_value(inputs, test | {"value": "stat"})
+    p, _ = entry_value(inputs, test | {"value": "p"})
+    if why:
+        return "–", "– (no raw losses: rerun)"
+    return f"{stat:+.2f}", _p(p)
 
 
 def table() -> str:
