@@ -48,6 +48,9 @@ def test_a_cost_measured_after_the_run_says_where():
 
 
 def test_every_generation_board_shows_quality_and_cost_in_every_format(report, tmp_path):
+    from suite.registry import get_registry
+
+    assert [c["label"] for c in get_registry().family("generation").board_metrics] == list(COLUMNS)  # what new records declare
     boards = report.boards
     assert {k.problem for k in boards} >= {"digits", "fashion_mnist"}
     for key, table in boards.items():
