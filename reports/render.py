@@ -170,20 +170,26 @@ def board_drop(table: pd.DataFrame) -> dict[str, int]:
 
 def board_metrics_note(table: pd.DataFrame) -> str:
     """What the board's secondary columns mean, from their declarations, with the estimator of a column
-    tested once per entry and why an entry shows – there; '' for a board with none."""
+    tested once per entry and why an entry shows – there (said once for columns of the same test); ''
+    for a board with none."""
     specs = table.attrs.get("board_metrics") or []
     gaps = table.attrs.get("board_metric_gaps") or {}
-    return " · ".join(_metric_note(s, gaps.get(s["label"]) or {}) for s in specs)
-
-
-def _metric_note(spec: dict, gaps: dict[str, list[str]]) -> str:
-    if spec.get("agg") == "test":
-        test = spec.get("test") or {}
-        how = f"one test per entry over its seeds; {test['estimator']}" if test.get("estimator") else "one test per entry over its seeds"
-    else:
-        how = f"{spec.get('agg', 'mean')} over seeds"
-    missing = "".join(f"; – for {', '.join(entries)}: {why}" for why, entries in gaps.items())
-    return f"{spec['label']}: {spec.get('help') or spec['metric']} ({how}){missing}"
+    seen: dict[tuple, str] = {}  # a test already explained -> the label that explained it
+    notes = []
+    for spec in specs:
+        test = spec.get("test") if spec.get("agg") == "test" else None
+        missing = "".join(f"; – for {', '.join(entries)}: {why}" for why, entries in (gaps.get(spec["label"]) or {}).items())
+        if not test:
+            notes.append(f"{spec['label']}: {spec.get('help') or spec['metric']} ({spec.get('agg', 'mean')} over seeds{missing})")
+            continue
+        key = tuple(test.get(k) for k in ("name", "loss", "reference", "overlap"))
+        if key in seen:
+            notes.append(f"{spec['label']}: {spec.get('help') or spec['metric']} (the test of {seen[key]})")
+            continue
+        seen[key] = spec["label"]
+        how = f"{test['estimator']}; " if test.get("estimator") else ""
+        notes.append(f"{spec['label']}: {spec.get('help') or spec['metric']} ({how}one test per entry over its seeds{missing})")
+    return " · ".join(notes)
 
 
 def display_rows(table: pd.DataFrame, terminal: bool = False) -> list[list[str]]:
