@@ -54,7 +54,8 @@ def test_holm_over_the_suite_keeps_a_lone_small_p_from_failing_it():
 def test_bench_check_passes_on_unchanged_deterministic_tasks(bench, tmp_path):
     code, out, err = bench("check", "sunspots_ets", "sunspots_naive", "--results", str(tmp_path / "r"), "--no-progress")
     assert code == 0, err
-    assert "0 regressed" in out and out.count("| unchanged | deterministic |") == 2
+    # "exact" where the shipped records come from this machine kind, "deterministic" (1e-6) from another
+    assert "0 regressed" in out and out.count("| unchanged | deterministic |") + out.count("| unchanged | exact |") == 2, out
 
 
 def test_bench_check_refuses_seeds_and_preset(bench):
