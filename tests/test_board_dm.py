@@ -95,3 +95,16 @@ def test_older_records_declaring_a_median_of_p_get_no_value_and_the_newer_declar
     rows, table = board(mixed)  # the old records come first: the test declaration still wins
     assert table.attrs["board_metrics"][0]["agg"] == "test"
     assert np.isnan(rows.loc["gru", "DM p vs RW"]) and np.isfinite(rows.loc["mlp", "DM p vs RW"])
+
+
+def test_compare_runs_the_boards_test_between_two_shipped_forecasters(bench, tmp_path):
+    """`bench compare`'s DM lines use the board's one test over seeds: theta against the random walk
+    prints the p-value the sunspots board shows for theta (both shipped records keep raw losses)."""
+    code, out, err = bench("compare", "theta", "--problems", "sunspots", "--no-run", "--results", str(tmp_path), "--against", "naive")
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("| naive | 1 / 1 |"))
+    from reports.records import BASELINE_DIR, read_records
+
+    recs = read_records(BASELINE_DIR, "sunspots_theta") + read_records(BASELINE_DIR, "sunspots_naive")
+    ((_, table),) = leaderboards(records_frame(recs)).items()
+    assert float(row.split("|")[-2]) == pytest.approx(table.set_index("model").loc["theta", "DM p vs RW"], rel=1e-2)

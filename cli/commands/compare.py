@@ -264,31 +264,33 @@ def paired_tables(reg, tasks: list, results, args: argparse.Namespace, against: 
 
 def forecast_dm(reg, task, records, args: argparse.Namespace, against: list[str] | None) -> None:
     """MODEL against each other forecaster on the same origins: the per-origin losses averaged over each
-    entry's seeds, then one Diebold-Mariano test (tasks/forecasting/metrics.py, size-correct with overlap)."""
+    entry's seeds, then one Diebold-Mariano test (suite/diebold_mariano.py's over_seeds, the board's test: size-correct with overlap)."""
     import numpy as np
 
+    from suite.diebold_mariano import over_seeds
     from suite.raw import unpack
-    from tasks.forecasting.metrics import diebold_mariano
 
-    def losses(task_id: str) -> tuple[np.ndarray, int, int] | None:
+    def losses(task_id: str) -> tuple[list[np.ndarray], int] | None:
         recs = [r for r in records(task_id) if (r.get("raw") or {}).get("origin_loss")]
         if not recs:
             return None
-        return np.mean([unpack(r["raw"]["origin_loss"]) for r in recs], axis=0), recs[0]["info"]["dm"]["h"], len(recs)
+        return [unpack(r["raw"]["origin_loss"]) for r in recs], recs[0]["info"]["dm"]["h"]
 
     mine = losses(task.id)
     if mine is None:
         return
+    origins = len(mine[0][0])
     others = against or sorted({m.name for m in reg.all_models() if "forecasting" in m.families} - {task.model.name})
     rows = []
     for name in others:
         other = next((t for t in reg.tasks(problem=task.problem.name, model=name) if t.family == "forecasting"), None)
         theirs = other and losses(other.id)
-        if theirs and len(theirs[0]) == len(mine[0]):
-            stat, p = diebold_mariano(mine[0], theirs[0], mine[1])
-            rows.append(f"| {name} | {mine[2]} / {theirs[2]} | {float(np.mean(mine[0] - theirs[0])):+.4g} | {stat:+.3f} | {p:.3g} |")
+        if theirs and len(theirs[0][0]) == origins:
+            stat, p = over_seeds(mine[0], theirs[0], mine[1])
+            diff = float(np.mean(np.mean(mine[0], axis=0) - np.mean(theirs[0], axis=0)))
+            rows.append(f"| {name} | {len(mine[0])} / {len(theirs[0])} | {diff:+.4g} | {stat:+.3f} | {p:.3g} |")
     if rows:
-        print(f"\n{task.problem.name}: {args.model} against each forecaster on the same {len(mine[0])} origins (seed-averaged losses)")
+        print(f"\n{task.problem.name}: {args.model} against each forecaster on the same {origins} origins (seed-averaged losses)")
         print("| other | seeds (model / other) | mean loss difference | DM stat (< 0: model better) | DM p |")
         print("|---|---|---|---|---|")
         print("\n".join(rows))
