@@ -89,7 +89,7 @@ COLUMNS = [
     ("tie", _tie, 0),
     ("adj. p vs leader", lambda r: p_value(r.get("p_value")), 4),
     ("unadjusted p", lambda r: p_value(r.get("p_unadjusted")), None),
-    ("rank [95%]", _rank_interval, None),
+    ("rank [95%]", _rank_interval, 5),
     ("IQM", lambda r: fmt(r.get("iqm", float("nan"))), None),
     ("normalised", lambda r: fmt(r.get("norm", float("nan")), 3), None),
     ("time to target s", lambda r: _seconds(r.get("ttt_s", float("nan"))), None),
@@ -135,6 +135,7 @@ TERMINAL_LEGEND = (
     f"≈ tied: Welch's t-test against the leader (one-sample against an exact value), adjusted for the whole board "
     f"(max-t), adj. p ≥ {stats.ALPHA:g} · ○ untested: neither side varies · "
     "? one seed: no interval, no test · (exact): deterministic, one observation · "
+    "rank [95%]: the ranks the entry can hold, simultaneous over the board · "
     "train s: training seconds (* wall time of an older record) · the written report has the full legend"
 )
 

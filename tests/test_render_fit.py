@@ -114,7 +114,7 @@ def test_an_interval_stays_with_its_row_when_cells_wrap(boards):
 
 
 def test_a_narrow_terminal_drops_low_priority_columns_first_and_names_them(boards):
-    wide = render(boards, 200, terminal=True)
+    wide = render(boards, 230, terminal=True)
     assert "not shown" not in wide
     for header in ("params", "Δ peak RSS MB", "measured on", "1,234,567", "AMD EPYC 7B13 64-Core Processor ×2"):
         assert header in wide
