@@ -2,23 +2,31 @@
 
     bench compare my_mlp --problems digits --against mlp --until-decided
 
-After each round both sides have n_k seeds (n_1 = `start`, then `step` more, up to `max_seeds`). At
-look k the comparison is decided when
-- **better / worse**: Welch's two-sided test of a difference rejects at level α_k, or
-- **equivalent**: both one-sided Welch tests of |Δ| ≥ margin reject at level α_k (TOST),
-else another round follows; at `max_seeds` without a verdict it is "undecided at N seeds".
+Look k has m_k seeds of the model (2, 3, 4, ... then ~10 % more a round, up to `max_seeds`) and o_k of
+the other, o_k = max(m_k, its seeds already recorded): shipped seeds cost nothing, so every look uses
+them all. At look k the comparison is decided when
+- **better / worse**: Welch's t of the difference, turned into a normal score z_k through its own
+  t law (z_k = Φ⁻¹(F_t(t_k; ν_k))), has |z_k| ≥ c·w_k, or
+- **equivalent**: both one-sided Welch statistics of |Δ| ≥ margin (TOST) have z ≥ e·w_k,
+else another round follows; at the last look without a verdict it is "undecided at N seeds".
 
-α_k is what a Lan-DeMets O'Brien-Fleming spending function releases between the looks k-1 and k:
-α(t) = 2 - 2 Φ(z_{1-α/2} / √t), t = n_k / max_seeds. The looks' levels add up to α, so by the union
-bound neither error (a false difference, a false equivalence) exceeds α however often one looks, and
-early looks spend little, which keeps the last look close to a fixed design's power. With several
-opponents at once α is split between them (Bonferroni), so the error holds over the whole board.
-`benchmarks/sequential_compare.py` checks the error, the power and the seeds saved by simulation.
+The boundaries are calibrated exactly for the correlated sequence of looks, not by a union bound: with
+normal seeds of one spread the joint law of (z_1, ..., z_K) under Δ = 0 depends on the look sizes only,
+so c is the (1 - α) quantile of max_k |z_k| / w_k over 20,000 simulated null paths, and e the (1 - α)
+quantile of max_k z_k / w_k (a one-sided crossing of the centred statistic bounds a false equivalence
+at |Δ| = margin, as the TOST's). Stopping for the other verdict only removes chances of error, so both
+errors stay ≤ α however the true spreads compare, to the Welch test's approximation. The shape
+w_k = (I_k / I_K)^(ρ - 1/2) with I = 1 / (1/m + 1/o) is Wang & Tsiatis's; ρ = 0.25 (between O'Brien-
+Fleming's 0 and Pocock's 0.5) gave the fewest seeds in benchmarks/sequential_compare.py's search.
+The last look is the fewest seeds whose design has 80 % power for both verdicts at the other model's
+spread (a difference of one margin: "better"; none: "equivalent"), by the same simulation.
+With several opponents at once α is split between them (Bonferroni), so the error holds over the board.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -27,27 +35,16 @@ ALPHA = 0.05
 # The equivalence margin when none is given: 2 % of the distance between the problem's random and
 # reference points, the same rule for every family (digits accuracy: 0.0178; CartPole: 9.6 return).
 MARGIN_SHARE = 0.02
+RHO = 0.25  # Wang-Tsiatis boundary shape; see the module docstring
+POWER = 0.8
+CALIBRATION_REPS = 20_000  # null paths per look schedule: the quantile's α is within ±0.003 (2 SE)
+POWER_REPS = 2_000  # paths per scenario when sizing the last look
+CAP = 100  # seeds 100 and up are kept for tuning
+GROWTH = 0.1  # after the first seeds each round adds ~10 %, so 100 seeds take ~30 looks, not 100
 
-
-def spent(t: float, alpha: float = ALPHA) -> float:
-    """O'Brien-Fleming-type cumulative α at information fraction t in (0, 1] (Lan & DeMets 1983). A Pocock
-    type, α ln(1 + (e - 1) t), was tried: it stops a little earlier and needs larger last looks; it saved
-    no more seeds in benchmarks/sequential_compare.py (+6 % against +7 %)."""
-    if t <= 0:
-        return 0.0
-    return float(2 - 2 * stats.norm.cdf(stats.norm.ppf(1 - alpha / 2) / np.sqrt(min(t, 1.0))))
-
-
-def looks(start: int, step: int, max_seeds: int) -> list[int]:
-    """Seeds per side at each look: start, start + step, ..., max_seeds."""
-    out = list(range(start, max_seeds, step))
-    return [*out, max_seeds]
-
-
-def level(k: int, plan: list[int], alpha: float) -> float:
-    """α released at look k (0-based) of `plan`."""
-    n = plan[-1]
-    return spent(plan[k] / n, alpha) - (spent(plan[k - 1] / n, alpha) if k else 0.0)
+# verdict codes of `decide`, on values oriented so that higher is better
+BETTER, WORSE, EQUIVALENT, UNDECIDED = 1, -1, 0, 2
+WORDS = {BETTER: "better", WORSE: "worse", EQUIVALENT: "equivalent", UNDECIDED: "undecided"}
 
 
 def default_margin(random: float | None, reference: float | None) -> float | None:
@@ -56,92 +53,166 @@ def default_margin(random: float | None, reference: float | None) -> float | Non
     return MARGIN_SHARE * abs(reference - random)
 
 
+def looks(max_seeds: int, step: int = 1, start: int = 2, growth: float = GROWTH) -> list[int]:
+    """The model's seeds at each look: start, then + max(step, ~growth × n), ending at max_seeds."""
+    out = [start]
+    while out[-1] < max_seeds:
+        out.append(min(max_seeds, out[-1] + max(step, round(growth * out[-1]))))
+    return out
+
+
+def schedule(model_seeds: list[int], free_other: int, exact_other: bool = False) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(model's seeds, other's seeds) at each look: the other uses all its free seeds from the first look
+    (one value when it is exact: a deterministic model)."""
+    other = [1 if exact_other else max(n, free_other) for n in model_seeds]
+    return tuple(model_seeds), tuple(other)
+
+
+def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Difference of means, standard error and Welch-Satterthwaite degrees of freedom at every look.
+
+    a: (R, m_K) model seeds, b: (R, o_K) other seeds, m, o: (K,) seeds used at each look -> three (R, K).
+    One seed of the other (an exact value) gives the one-sample test against it."""
+    m, o = np.asarray(m), np.asarray(o)
+    ca, ca2 = np.cumsum(a, 1), np.cumsum(a * a, 1)
+    cb, cb2 = np.cumsum(b, 1), np.cumsum(b * b, 1)
+    mean_a, mean_b = ca[:, m - 1] / m, cb[:, o - 1] / o
+    var_a = np.maximum(ca2[:, m - 1] - m * mean_a**2, 0) / (m - 1) / m
+    if (o == 1).all():
+        var_b, df_b = np.zeros_like(var_a), np.ones_like(o)
+    else:
+        var_b, df_b = np.maximum(cb2[:, o - 1] - o * mean_b**2, 0) / (o - 1) / o, o - 1
+    se = np.sqrt(var_a + var_b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = (var_a + var_b) ** 2 / (var_a**2 / (m - 1) + var_b**2 / df_b)
+    return mean_a - mean_b, se, np.nan_to_num(df, nan=1.0)
+
+
+def score(t: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """The normal score of a t statistic with df degrees of freedom (same tail probability)."""
+    return np.sign(t) * stats.norm.isf(stats.t.sf(np.abs(t), df))
+
+
+def _information(m: tuple[int, ...], o: tuple[int, ...]) -> np.ndarray:
+    m_, o_ = np.asarray(m, float), np.asarray(o, float)
+    info = 1 / (1 / m_ + np.where(o_ == 1, 0.0, 1 / o_))
+    return info / info[-1]
+
+
+@lru_cache(maxsize=256)
+def boundaries(m: tuple[int, ...], o: tuple[int, ...], alpha: float = ALPHA, rho: float = RHO) -> tuple[np.ndarray, np.ndarray]:
+    """(difference, equivalence) critical normal scores at each look, calibrated on simulated null paths
+    (a fixed RNG seed, so the command and the replays agree)."""
+    rng = np.random.default_rng(29)
+    a = rng.standard_normal((CALIBRATION_REPS, m[-1]))
+    b = rng.standard_normal((CALIBRATION_REPS, o[-1])) if o[-1] > 1 else np.zeros((CALIBRATION_REPS, 1))  # an exact value
+    diff, se, df = welch(a, b, np.array(m), np.array(o))
+    z = score(diff / se, df)
+    w = _information(m, o) ** (rho - 0.5)
+    c = float(np.quantile(np.max(np.abs(z) / w, 1), 1 - alpha))
+    e = float(np.quantile(np.max(z / w, 1), 1 - alpha))
+    return c * w, e * w
+
+
+def decide(a: np.ndarray, b: np.ndarray, m: tuple[int, ...], o: tuple[int, ...], margin: float, alpha: float = ALPHA):
+    """The procedure on pre-drawn seeds oriented so that higher is better: a (R, m_K), b (R, o_K) ->
+    (verdict codes (R,), the look index it stopped at (R,)). Looks where no side varies continue."""
+    cd, ce = boundaries(m, o, alpha)
+    diff, se, df = welch(np.atleast_2d(a), np.atleast_2d(b), np.array(m), np.array(o))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = score(diff / se, df)
+        z_eq = np.minimum(score((diff + margin) / se, df), score((margin - diff) / se, df))
+    varies = se > 0
+    different = varies & (np.abs(z) >= cd)
+    equivalent = varies & (z_eq >= ce)
+    stop = different | equivalent
+    k = np.where(stop.any(1), stop.argmax(1), len(m) - 1)
+    rows = np.arange(len(k))
+    verdict = np.where(different[rows, k], np.where(diff[rows, k] > 0, BETTER, WORSE), np.where(equivalent[rows, k], EQUIVALENT, UNDECIDED))
+    return verdict, k
+
+
+def powers(m: tuple[int, ...], o: tuple[int, ...], margin: float, sd: float, alpha: float = ALPHA, reps: int = POWER_REPS, seed: int = 0):
+    """Simulated (P(better | Δ = margin), P(equivalent | Δ = 0)) of the design with normal seeds of `sd`."""
+    rng = np.random.default_rng(seed)
+    shifted, _ = decide(rng.normal(margin, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), m, o, margin, alpha)
+    null, _ = decide(rng.normal(0, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), m, o, margin, alpha)
+    return float(np.mean(shifted == BETTER)), float(np.mean(null == EQUIVALENT))
+
+
+def fixed_n(margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, power: float = POWER, cap: int = 300) -> int:
+    """The fixed design of the same power, by the same simulation: the fewest model seeds n whose single
+    look (the other with max(n, free_other) seeds; Welch at α two-sided, then TOST at α) has `power` for
+    "better" at a difference of one margin and for "equivalent" at none."""
+    z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
+    n = max(2, int(0.7 * 2 * (z * sd / margin) ** 2) - 1)  # under the normal-theory n of a balanced design
+    while n < cap and min(single_powers(n, max(n, free_other), margin, sd, alpha)) < power:
+        n += 1
+    return n
+
+
+def single_powers(m: int, o: int, margin: float, sd: float, alpha: float = ALPHA, reps: int = 4000, seed: int = 1) -> tuple[float, float]:
+    """One look at m and o seeds, no sequential adjustment: (P(better | Δ = margin), P(equivalent | Δ = 0))."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for effect in (margin, 0.0):
+        a, b = rng.normal(effect, sd, (reps, m)), rng.normal(0, sd, (reps, o))
+        diff, se, df = (x[:, 0] for x in welch(a, b, np.array([m]), np.array([o])))
+        different = 2 * stats.t.sf(np.abs(diff) / se, df) < alpha
+        equivalent = ~different & (np.abs(diff) + stats.t.isf(alpha, df) * se < margin)
+        out.append(float(np.mean(different & (diff > 0) if effect else equivalent)))
+    return out[0], out[1]
+
+
+def design(
+    margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, step: int = 1, cap: int = CAP
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The look schedule whose last look is the fewest model seeds giving 80 % power for both verdicts at
+    the other model's spread `sd` (normal seeds), at most `cap`. The search starts just above the fixed
+    design's n (exact boundaries cost ~5-20 % more at the last look), so it takes about a second."""
+    n = min(max(2, round(1.05 * fixed_n(margin, sd, free_other, alpha, cap=cap)) - 1), cap)
+    while True:
+        plan = schedule(looks(n, step), free_other)
+        if n >= cap or min(powers(*plan, margin, sd, alpha)) >= POWER:
+            return plan
+        n = min(cap, n + max(1, round(0.03 * n)))
+
+
 @dataclass
 class Look:
-    n: int
+    n: int  # the model's seeds
+    n_other: int
     verdict: str  # "better" | "worse" | "equivalent" | "continue" | "undecided"
     diff: float  # mean(model) - mean(other), in the metric's units
-    interval: tuple[float, float]  # (1 - 2 α_k) interval of diff at this look (the TOST's)
-    p_difference: float
-    p_equivalence: float
-    alpha_k: float
-
-
-def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
-    """(difference of means, its standard error, Welch-Satterthwaite degrees of freedom)."""
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = float(np.sqrt(va + vb))
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)) if se > 0 else float("inf")
-    return float(a.mean() - b.mean()), se, float(df)
+    interval: tuple[float, float]  # diff ± the equivalence boundary: equivalent when inside ±margin
+    p_difference: float  # nominal two-sided Welch p at this look
+    alpha_k: float  # the nominal level the boundary of this look amounts to
 
 
 def look(
-    model: np.ndarray, other: np.ndarray, k: int, plan: list[int], margin: float, higher_is_better: bool, alpha: float = ALPHA
+    model, other, k: int, plan: tuple[tuple[int, ...], tuple[int, ...]], margin: float, higher_is_better: bool, alpha: float = ALPHA
 ) -> Look:
-    """The decision at look k with the first plan[k] seeds of each side."""
-    n = plan[k]
-    a, b = np.asarray(model[:n], float), np.asarray(other[:n], float)
-    a_k = level(k, plan, alpha)
-    if len(b) == 1:  # an exact entry (deterministic model): one-sample test of the seeds against its value
-        diff, se, df = float(a.mean() - b[0]), float(a.std(ddof=1) / np.sqrt(len(a))), float(len(a) - 1)
-    else:
-        diff, se, df = _welch(a, b)
-    last = k == len(plan) - 1
-    if se == 0:  # neither side varies (a return at its cap): no test can be made; more seeds may vary
-        return Look(n, "undecided" if last else "continue", diff, (diff, diff), float("nan"), float("nan"), a_k)
-    p_diff = float(2 * stats.t.sf(abs(diff) / se, df))
-    p_equiv = float(max(stats.t.sf((diff + margin) / se, df), stats.t.sf((margin - diff) / se, df)))
-    half = float(stats.t.ppf(1 - a_k, df) * se) if a_k > 0 else float("inf")
-    if p_diff < a_k:
-        verdict = "better" if (diff > 0) == higher_is_better else "worse"
-    elif p_equiv < a_k:
+    """The decision at look k with the first plan[0][k] seeds of the model and plan[1][k] of the other."""
+    m, o = plan
+    sign = 1.0 if higher_is_better else -1.0
+    a = sign * np.asarray(model, float)[None, : m[-1]]
+    b = sign * np.asarray(other, float)[None, : o[-1]]
+    sub = (m[: k + 1], o[: k + 1])
+    cd, ce = boundaries(m, o, alpha)
+    diff, se, df = (float(x[0, k]) for x in welch(a[:, : m[k]], b[:, : o[k]], np.array(sub[0]), np.array(sub[1])))
+    last = k == len(m) - 1
+    alpha_k = float(2 * stats.norm.sf(cd[k]))
+    if not se > 0:  # neither side varies (a return at its cap): no test can be made; more seeds may vary
+        return Look(m[k], o[k], "undecided" if last else "continue", sign * diff, (sign * diff,) * 2, float("nan"), alpha_k)
+    p = float(2 * stats.t.sf(abs(diff) / se, df))
+    z = float(score(np.array(diff / se), np.array(df)))
+    z_eq = float(min(score(np.array((diff + margin) / se), np.array(df)), score(np.array((margin - diff) / se), np.array(df))))
+    half = float(stats.t.isf(stats.norm.sf(ce[k]), df) * se)
+    if abs(z) >= cd[k]:
+        verdict = "better" if diff > 0 else "worse"
+    elif z_eq >= ce[k]:
         verdict = "equivalent"
     else:
         verdict = "undecided" if last else "continue"
-    return Look(n, verdict, diff, (diff - half, diff + half), p_diff, p_equiv, a_k)
-
-
-def fixed_n(effect: float, sd: float, power: float = 0.8, alpha: float = ALPHA, cap: int = 200) -> int:
-    """Seeds a side a single Welch test at `alpha` needs for `power` at a true difference `effect` (normal
-    approximation refined by the noncentral t, as stats.seeds_needed)."""
-    if sd <= 0:
-        return 2
-    for n in range(2, cap + 1):
-        df = 2 * n - 2
-        nc = effect / (sd * np.sqrt(2 / n))
-        crit = stats.t.ppf(1 - alpha / 2, df)
-        if stats.nct.sf(crit, df, nc) + stats.nct.cdf(-crit, df, nc) >= power:
-            return n
-    return cap
-
-
-def fixed_n_equivalence(margin: float, sd: float, power: float = 0.8, alpha: float = ALPHA, cap: int = 200) -> int:
-    """Seeds a side a single TOST at `alpha` needs to show equivalence within `margin` with `power` when
-    the true difference is zero (noncentral t, both one-sided tests at alpha)."""
-    if sd <= 0:
-        return 2
-    for n in range(2, cap + 1):
-        df = 2 * n - 2
-        nc = margin / (sd * np.sqrt(2 / n))
-        if 1 - 2 * stats.nct.cdf(stats.t.ppf(1 - alpha, df), df, nc) >= power:
-            return n
-    return cap
-
-
-def max_seeds_for(margin: float, sd: float, power: float = 0.8, alpha: float = ALPHA, step: int = 2, cap: int = 30) -> int:
-    """The last look's seeds a side: the fewest whose last look alone (at the α it is left, 0.03-0.04 of
-    0.05) has `power` at a difference of one margin, at least 5, at most `cap`."""
-    for n in range(5, cap + 1):
-        plan = looks(3, step, n)
-        if fixed_n(margin, sd, power, level(len(plan) - 1, plan, alpha)) <= n:
-            return n
-    return cap
-
-
-def fixed_n_power(n: int, effect: float, sd: float, alpha: float = ALPHA, reps: int = 4000, seed: int = 0) -> float:
-    """Monte Carlo power of one Welch test at n seeds a side for a true difference `effect`."""
-    rng = np.random.default_rng(seed)
-    a = rng.normal(effect, sd, (reps, n))
-    b = rng.normal(0.0, sd, (reps, n))
-    p = stats.ttest_ind(a, b, axis=1, equal_var=False).pvalue
-    return float(np.mean(p < alpha))
+    lo, hi = sorted((sign * (diff - half), sign * (diff + half)))
+    return Look(m[k], o[k], verdict, sign * diff, (lo, hi), p, alpha_k)

@@ -45,9 +45,11 @@ def add(sub, common) -> None:
         "--max-seeds",
         type=int,
         default=None,
-        help="seeds a side at the last look; default: enough for 80%% power at one margin, from the other model's seed spread (5 to 30)",
+        help="MODEL's seeds at the last look; default: the fewest giving 80%% power for both verdicts at one margin, from the other model's seed spread (at most 100)",
     )
-    seq.add_argument("--step", type=int, default=2, help="seeds added per round, after a first look at 3; default 2")
+    seq.add_argument(
+        "--step", type=int, default=1, help="seeds added per round (at least; ~10%% from 10 seeds on), after a first look at 2; default 1"
+    )
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
 
@@ -153,9 +155,9 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     from suite.config import config_hash
     from suite.executors.progress import describe
 
-    if (args.max_seeds is not None and args.max_seeds < 3) or args.step < 1:
+    if (args.max_seeds is not None and args.max_seeds < 2) or args.step < 1:
         raise UserError(
-            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 3 seeds, so --max-seeds ≥ 3 and --step ≥ 1"
+            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 2 seeds, so --max-seeds ≥ 2 and --step ≥ 1"
         )
     plugins = getattr(args, "plugin", [])
     base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
@@ -176,45 +178,46 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
             pairs.append([task, other, margin])
     if not pairs:
         raise UserError(f"no other model has {args.preset} records on these problems; name one with --against")
-    alpha = sq.ALPHA / len(pairs)  # Bonferroni over the comparisons: the error holds over the whole board
-    for pair in pairs:  # each comparison's looks: up to the seeds that give 80 % power at one margin
-        spread = list(seed_values(pair[1].id, args.preset, results, args.baseline).values())
-        sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
-        n_max = args.max_seeds or (sq.max_seeds_for(pair[2], sd, alpha=alpha) if sd > 0 else 15)
-        pair.append(sq.looks(3, args.step, max(n_max, 3)))
     if any(t.deterministic for t, _, _ in pairs):
         raise UserError(f"{args.model} is deterministic: one exact record per config, and more seeds add nothing")
+    alpha = sq.ALPHA / len(pairs)  # Bonferroni over the comparisons: the error holds over the whole board
+    for pair in pairs:  # each comparison's looks: the other's recorded seeds are free, so every look uses them all
+        spread = list(seed_values(pair[1].id, args.preset, results, args.baseline).values())
+        free = 1 if pair[1].deterministic else len(spread)
+        sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
+        if args.max_seeds or sd == 0:
+            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, pair[1].deterministic))
+        else:
+            pair.append(sq.design(pair[2], sd, free, alpha, args.step))
 
     def ensure(task, n: int, overrides: list[str], config: str | None) -> dict[int, float]:
         have = seed_values(task.id, args.preset, results, args.baseline, config)
-        need = 1 if task.deterministic else n
-        if len(have) < need:
-            seeds = [s for s in range(100) if s not in have][: need - len(have)]
+        if len(have) < n:
+            seeds = [s for s in range(100) if s not in have][: n - len(have)]
             p = api.plan([task.id], seeds=seeds, preset=args.preset, overrides=overrides, results=results, plugins=plugins)
             api.run(
                 p, device=args.device, wandb_mode=args.wandb, progress=args.progress, on_record=lambda r: print(describe(r), flush=True)
             )
             have = seed_values(task.id, args.preset, results, args.baseline, config)
-        return dict(sorted(have.items())[:need])
+        return dict(sorted(have.items())[:n])
 
     print(
-        f"compare {args.model} until decided: looks at {'; '.join(', '.join(map(str, p[3])) for p in pairs)} seeds a side, O'Brien-Fleming α spending, "
-        f"α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
+        f"compare {args.model} until decided: looks at {'; '.join(', '.join(f'{m}/{o}' for m, o in zip(*p[3])) for p in pairs)} seeds "
+        f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO}), α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
         flush=True,
     )
     open_pairs, verdicts = list(pairs), {}
-    for k in range(max(len(p[3]) for p in pairs)):
+    for k in range(max(len(p[3][0]) for p in pairs)):
         for pair in list(open_pairs):
-            task, other, margin, plan_n = pair
-            if k >= len(plan_n):
+            task, other, margin, plan_k = pair
+            if k >= len(plan_k[0]):
                 continue
-            n = plan_n[k]
-            mine = ensure(task, n, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
-            theirs = ensure(other, n, [], None)
+            mine = ensure(task, plan_k[0][k], args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
+            theirs = ensure(other, plan_k[1][k], [], None)
             hib = task.refs().get("higher_is_better", reg.family(task.family).higher_is_better)
-            lk = sq.look(list(mine.values()), list(theirs.values()), k, plan_n, margin, hib, alpha)
+            lk = sq.look(list(mine.values()), list(theirs.values()), k, plan_k, margin, hib, alpha)
             print(
-                f"  look {k + 1} at {n} seeds: {task.problem.name}: {args.model} vs {other.model.name}: {lk.verdict} (Δ {lk.diff:+.4g}, p {lk.p_difference:.3g}, TOST p {lk.p_equivalence:.3g}, α_k {lk.alpha_k:.2g})",
+                f"  look {k + 1} at {lk.n}/{lk.n_other} seeds: {task.problem.name}: {args.model} vs {other.model.name}: {lk.verdict} (Δ {lk.diff:+.4g}, p {lk.p_difference:.3g}, nominal α_k {lk.alpha_k:.2g})",
                 flush=True,
             )
             if lk.verdict != "continue":
