@@ -1,6 +1,6 @@
 """`bench compare --until-decided` replayed on the shipped records: error, power, and seeds saved.
 
-    BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 2000   # ~20 s of CPU
+    BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000   # ~30 s of CPU
 
 For each task with varying shipped seeds, the procedure of reports/sequential.py runs as the command
 runs it (the task's shipped seeds are the other model's free seeds; looks at 2, 3, 4, ... model seeds;
@@ -67,7 +67,7 @@ def cost(verdict_look: np.ndarray, plan, free: int) -> np.ndarray:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--replays", type=int, default=2000)
+    ap.add_argument("--replays", type=int, default=4000)
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--seed", type=int, default=1, help="replays' RNG seed (0 was used to choose the boundary shapes)")
     args = ap.parse_args()
@@ -114,7 +114,7 @@ def main() -> None:
             saved_model.append(s_model)
             saved_trained.append(s_trained)
         print(
-            f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | 2 … {m_max} ({len(plan[0])}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
+            f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {plan[0][0]} … {m_max} ({len(plan[0])}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
             f"{nm[1]:.1%} \\| {rs[1]:.1%} | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[3]:.1f} / {nm[4]:.1f} | {n_fixed} ({fixed_trained}) | "
             f"{s_model:+.0%} | {s_trained:+.0%} |",
             flush=True,

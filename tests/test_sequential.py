@@ -8,11 +8,12 @@ import pytest
 from reports import sequential as sq
 
 
-def test_looks_start_at_two_seeds_and_grow_by_a_tenth_later():
-    assert sq.looks(8) == [2, 3, 4, 5, 6, 7, 8]
+def test_looks_start_at_three_seeds_and_grow_by_a_tenth_later():
+    assert sq.looks(8) == [3, 4, 5, 6, 7, 8]
+    assert sq.looks(2) == [2]
     assert sq.looks(40)[-4:] == [30, 33, 36, 40]
     assert len(sq.looks(100)) < 35
-    assert sq.schedule([2, 3, 6], free_other=5) == ((2, 3, 6), (5, 5, 6))
+    assert sq.schedule([3, 4, 6], free_other=5) == ((3, 4, 6), (5, 5, 6))
 
 
 def test_boundaries_are_lower_later_and_spend_exactly_alpha_on_null_paths_they_were_not_calibrated_on():
@@ -71,7 +72,7 @@ def test_the_command_s_look_agrees_with_the_vectorised_replay():
 
 def test_against_an_exact_entry_it_is_a_one_sample_test():
     plan = sq.schedule(sq.looks(15), free_other=1, exact_other=True)
-    v = sq.look(np.array([1.0, 1.1, 0.9, 1.05, 0.95]), np.array([2.0]), 3, plan, margin=0.1, higher_is_better=False)
+    v = sq.look(np.array([1.0, 1.1, 0.9, 1.05, 0.95]), np.array([2.0]), 2, plan, margin=0.1, higher_is_better=False)
     assert v.verdict == "better" and v.diff == pytest.approx(-1.0)
 
 

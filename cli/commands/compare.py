@@ -48,7 +48,7 @@ def add(sub, common) -> None:
         help="MODEL's seeds at the last look; default: the fewest giving 80%% power for both verdicts at one margin, from the other model's seed spread (at most 100)",
     )
     seq.add_argument(
-        "--step", type=int, default=1, help="seeds added per round (at least; ~10%% from 10 seeds on), after a first look at 2; default 1"
+        "--step", type=int, default=1, help="seeds added per round (at least; ~10%% from 10 seeds on), after a first look at 3; default 1"
     )
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
@@ -155,9 +155,9 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     from suite.config import config_hash
     from suite.executors.progress import describe
 
-    if (args.max_seeds is not None and args.max_seeds < 2) or args.step < 1:
+    if (args.max_seeds is not None and args.max_seeds < 3) or args.step < 1:
         raise UserError(
-            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 2 seeds, so --max-seeds ≥ 2 and --step ≥ 1"
+            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 3 seeds, so --max-seeds ≥ 3 and --step ≥ 1"
         )
     plugins = getattr(args, "plugin", [])
     base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
