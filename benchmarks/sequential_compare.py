@@ -3,8 +3,9 @@
     BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000   # ~30 s of CPU
 
 For each task with varying shipped seeds, the procedure of reports/sequential.py runs as the command
-runs it (the task's shipped seeds are the other model's free seeds; looks at 2, 3, 4, ... model seeds;
-the last look sized for 80 % power at one margin; margin = 2 % of the problem's random-to-reference
+runs it (the task's shipped seeds are the other model's free seeds; looks at 3, 4, 5, ... model seeds;
+the last look sized for 80 % power at one margin from the shipped spread, or pooled with the first 3
+replayed seeds' when these are clearly noisier; margin = 2 % of the problem's random-to-reference
 distance) on replayed seeds, drawn two ways: from a normal fit of the task's shipped seeds, and by
 resampling the shipped seeds themselves (a bootstrap: ties, skew and a ceiling as they come).
 Per task:
@@ -59,10 +60,19 @@ def shipped(reg, tid: str) -> tuple[np.ndarray, float | None]:
     return sign * values, sq.default_margin(refs.get("random"), refs.get("reference"))
 
 
-def cost(verdict_look: np.ndarray, plan, free: int) -> np.ndarray:
-    """Seeds trained when stopping at each look index: the model's, plus the other's beyond its free ones."""
-    m, o = np.array(plan[0]), np.array(plan[1])
-    return m[verdict_look] + np.maximum(o[verdict_look] - free, 0)
+def replay(a: np.ndarray, b: np.ndarray, sd: float, margin: float, free: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The command's procedure on pre-drawn seeds (a: (R, CAP) model, b: (R, CAP) other, oriented): each
+    path's plan is sized from the other's spread and its own first seeds, as the command sizes it ->
+    (verdict codes, seeds trained, the model's seeds, the plan's last look), each (R,)."""
+    spreads = np.array([sq.design_spread(sd, row[: sq.PILOT], free) for row in a])
+    verdict, trained, model, last = (np.zeros(len(a), int) for _ in range(4))
+    for spread in np.unique(spreads):
+        rows = spreads == spread
+        m, o = sq.design(margin, float(spread), free)
+        v, k = sq.decide(a[rows, : m[-1]], b[rows, : o[-1]], m, o, margin)
+        verdict[rows], model[rows], last[rows] = v, np.array(m)[k], m[-1]
+        trained[rows] = np.array(m)[k] + np.maximum(np.array(o)[k] - free, 0)
+    return verdict, trained, model, last
 
 
 def main() -> None:
@@ -77,7 +87,7 @@ def main() -> None:
     R = args.replays
     print(f"{R} replays per task and scenario; α = {sq.ALPHA}; normal fit | resampled shipped seeds")
     print(
-        "| task | shipped seeds | SD | margin | looks (model seeds) | false better/worse | equivalent under the null | power at 1 margin "
+        "| task | shipped seeds | SD | margin | model seeds at the looks: 3 … last (median; range) | false better/worse | equivalent under the null | power at 1 margin "
         "| seeds trained (null / shifted) | fixed n (trained) | saved: model seeds | saved: seeds trained |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -87,29 +97,28 @@ def main() -> None:
         if len(values) < 3 or values.std() == 0 or margin is None:
             continue
         free, sd = len(values), float(values.std(ddof=1))
-        plan = sq.design(margin, sd, free)
-        m_max, o_max = plan[0][-1], plan[1][-1]
-
-        rows = {}
+        rows, lasts = {}, []
         for name, draw in (
             ("normal", lambda shape, v=values, s=sd: rng.normal(v.mean(), s, shape)),
             ("resampled", partial(rng.choice, values)),
         ):
-            v0, k0 = sq.decide(draw((R, m_max)), draw((R, o_max)), *plan, margin)
-            v1, k1 = sq.decide(draw((R, m_max)) + margin, draw((R, o_max)), *plan, margin)
+            v0, t0, n0, l0 = replay(draw((R, sq.CAP)), draw((R, max(sq.CAP, free))), sd, margin, free)
+            v1, t1, n1, l1 = replay(draw((R, sq.CAP)) + margin, draw((R, max(sq.CAP, free))), sd, margin, free)
             rows[name] = (
                 np.mean(np.abs(v0) == 1),
                 np.mean(v0 == sq.EQUIVALENT),
                 np.mean(v1 == sq.BETTER),
-                cost(k0, plan, free).mean(),
-                cost(k1, plan, free).mean(),
-                (np.array(plan[0])[k0].mean() + np.array(plan[0])[k1].mean()) / 2,
+                t0.mean(),
+                t1.mean(),
+                (n0.mean() + n1.mean()) / 2,
             )
+            lasts += [l0, l1] if name == "normal" else []
         n_fixed = sq.fixed_n(margin, sd, free)
         fixed_trained = n_fixed + max(n_fixed - free, 0)
         nm, rs = rows["normal"], rows["resampled"]
         s_model = 1 - nm[5] / n_fixed
         s_trained = 1 - (nm[3] + nm[4]) / 2 / fixed_trained
+        m_max = int(np.median(np.concatenate(lasts)))
         capped = m_max >= sq.CAP and n_fixed >= sq.CAP  # the margin asks for more seeds than the command runs
         if not capped:
             saved_model.append(s_model)
@@ -117,7 +126,7 @@ def main() -> None:
         fixed = f"{n_fixed} ({fixed_trained})" if not capped else f"≥ {n_fixed}"
         saved = f"{s_model:+.0%} | {s_trained:+.0%}" if not capped else f"— (capped at {sq.CAP}) | —"
         print(
-            f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {plan[0][0]} … {m_max} ({len(plan[0])}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
+            f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {sq.PILOT} … {m_max} ({np.concatenate(lasts).min()}–{np.concatenate(lasts).max()}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
             f"{nm[1]:.1%} \\| {rs[1]:.1%} | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[3]:.1f} / {nm[4]:.1f} | {fixed} | {saved} |",
             flush=True,
         )

@@ -42,6 +42,15 @@ def test_the_designed_last_look_has_its_power_and_the_fixed_design_is_sized_by_t
     assert min(sq.single_powers(n, max(n, 5), 1.33, 1.0)) >= 0.8 > min(sq.single_powers(n - 1, max(n - 1, 5), 1.33, 1.0))
 
 
+def test_a_clearly_noisier_model_gets_a_longer_plan_and_an_equally_noisy_one_keeps_the_other_s():
+    mlp_sd, res_mlp_first_seeds = 0.0036, [0.9722, 0.9583, 0.9444]  # digits: res_mlp's spread is 4x mlp's
+    assert sq.design_spread(mlp_sd, res_mlp_first_seeds, 5) > 2.5 * mlp_sd
+    rng = np.random.default_rng(4)
+    others = [rng.normal(0, 1, 5).std(ddof=1) for _ in range(2000)]  # the other's 5 shipped seeds' spread
+    kept = np.mean([sq.design_spread(sd, rng.normal(0, 1, 3), 5) == sd for sd in others])
+    assert 0.93 <= kept <= 0.97  # the F test's 95 %
+
+
 def test_a_clear_difference_is_decided_in_the_right_direction():
     plan = sq.schedule(sq.looks(15), free_other=5)
     better = np.array([0.95, 0.951, 0.949, 0.952, 0.95])

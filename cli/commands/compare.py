@@ -181,14 +181,6 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     if any(t.deterministic for t, _, _ in pairs):
         raise UserError(f"{args.model} is deterministic: one exact record per config, and more seeds add nothing")
     alpha = sq.ALPHA / len(pairs)  # Bonferroni over the comparisons: the error holds over the whole board
-    for pair in pairs:  # each comparison's looks: the other's recorded seeds are free, so every look uses them all
-        spread = list(seed_values(pair[1].id, args.preset, results, args.baseline).values())
-        free = 1 if pair[1].deterministic else len(spread)
-        sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
-        if args.max_seeds or sd == 0:
-            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, pair[1].deterministic))
-        else:
-            pair.append(sq.design(pair[2], sd, free, alpha, args.step))
 
     def ensure(task, n: int, overrides: list[str], config: str | None) -> dict[int, float]:
         have = seed_values(task.id, args.preset, results, args.baseline, config)
@@ -201,6 +193,16 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
             have = seed_values(task.id, args.preset, results, args.baseline, config)
         return dict(sorted(have.items())[:n])
 
+    for pair in pairs:  # each comparison's looks: the other's recorded seeds are free, so every look uses them all
+        task, other, margin = pair
+        spread = list(seed_values(other.id, args.preset, results, args.baseline).values())
+        free = 1 if other.deterministic else len(spread)
+        sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
+        if args.max_seeds or sd == 0:
+            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, other.deterministic))
+        else:  # sized at the other's spread, or both's when the model's first look's seeds are clearly noisier
+            pilot = ensure(task, sq.PILOT, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
+            pair.append(sq.design(margin, sq.design_spread(sd, list(pilot.values()), free), free, alpha, args.step))
     print(
         f"compare {args.model} until decided: looks at {'; '.join(', '.join(f'{m}/{o}' for m, o in zip(*p[3])) for p in pairs)} seeds "
         f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO}), α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
