@@ -205,7 +205,7 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
             pair.append(sq.design(margin, sq.design_spread(sd, list(pilot.values()), free), free, alpha, args.step))
     print(
         f"compare {args.model} until decided: looks at {'; '.join(', '.join(f'{m}/{o}' for m, o in zip(*p[3])) for p in pairs)} seeds "
-        f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO}), α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
+        f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO} and {sq.RHO_EQUIVALENCE}), α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
         flush=True,
     )
     open_pairs, verdicts = list(pairs), {}
