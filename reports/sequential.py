@@ -184,9 +184,19 @@ def fixed_n(margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA,
     """The fixed design of the same power, by the same simulation: the fewest model seeds n whose single
     look (the other with max(n, free_other) seeds; Welch at α two-sided, then TOST at α) has `power` for
     "better" at a difference of one margin and for "equivalent" at none."""
-    z = stats.norm.isf(alpha / 2) + stats.norm.isf(1 - power)
-    n = min(cap, max(2, int(0.7 * 2 * (z * sd / margin) ** 2) - 1))  # under the normal-theory n of a balanced design
-    while n < cap and min(single_powers(n, max(n, free_other), margin, sd, alpha)) < power:
+    # start at the normal-theory n of the TOST (the larger of the two for a balanced design), then walk
+    # to the fewest n that passes: down while n - 1 passes, else up until n passes
+    z = stats.norm.isf(alpha) + stats.norm.isf((1 - power) / 2)
+    n = int(min(cap, max(2, round(2 * (z * sd / margin) ** 2))))
+
+    def ok(k: int) -> bool:
+        return min(single_powers(k, max(k, free_other), margin, sd, alpha)) >= power
+
+    if ok(n):
+        while n > 2 and ok(n - 1):
+            n -= 1
+        return n
+    while n < cap and not ok(n):
         n += 1
     return n
 
@@ -226,9 +236,10 @@ def design(
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The look schedule whose last look is the fewest model seeds giving 80 % power for both verdicts at
     a spread `sd` of both sides (normal seeds), at most `cap`. The search starts just above the fixed
-    design's n (exact boundaries cost ~5-20 % more at the last look), so it takes about a second."""
+    design's n (exact boundaries cost ~5-20 % more at the last look): 0.1-0.5 s up to 15 seeds, ~3 s for 60-80.
+    """
     n = min(max(3, round(1.05 * fixed_n(margin, sd, free_other, alpha, cap=cap)) - 1), cap)
-    while True:
+    while True:  # up in ~3 % steps: bigger strides, then back, took half the time but 1 point of the seeds saved
         plan = schedule(looks(n, step), free_other)
         if n >= cap or min(powers(*plan, margin, sd, alpha, calibration=CALIBRATION_REPS // 5)) >= POWER + POWER_SLACK:
             return plan
