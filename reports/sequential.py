@@ -13,8 +13,8 @@ else another round follows; at the last look without a verdict it is "undecided 
 The boundaries are calibrated exactly for the correlated sequence of looks, not by a union bound: with
 normal seeds of one spread the joint law of (z_1, ..., z_K) under Δ = 0 depends on the look sizes only,
 so c is the (1 - 0.96 α) quantile of max_k |z_k| / w_k over 50,000 simulated null paths (0.96: the
-quantile's own simulation error), and e the (1 - 0.96 α) quantile of max_k z_k / w_k (a one-sided crossing of the centred statistic bounds a false equivalence
-at |Δ| = margin, as the TOST's). Stopping for the other verdict only removes chances of error, so both
+quantile's own simulation error), and e the (1 - 0.96 α) quantile of max_k z_k / w_k (a one-sided
+crossing of the centred statistic bounds a false equivalence at |Δ| = margin, as the TOST's). Stopping for the other verdict only removes chances of error, so both
 errors stay ≤ α however the true spreads compare, to the Welch test's approximation. The shape
 w_k = (I_k / I_K)^(ρ - 1/2) with I = 1 / (1/m + 1/o) is Wang & Tsiatis's, ρ = 0.35 for the difference
 and 0.15 for the equivalence (O'Brien-Fleming is 0, Pocock 0.5): the fewest seeds in a small search.
