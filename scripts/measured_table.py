@@ -73,6 +73,10 @@ FAMILIES = {
         ("digits_ae", "standard", "test MSE", "–"),
         ("fashion_mnist_dcgan", "standard", "FD, normalised", "–"),
         ("fashion_mnist_vae", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_flow_matching", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_wgan_gp", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_gan", "standard", "FD, normalised", "–"),
+        ("fashion_mnist_ddpm", "standard", "FD, normalised", "–"),
         ("fashion_mnist_conv_ae", "standard", "test MSE", "–"),
     ],
     "forecasting": [
