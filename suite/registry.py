@@ -91,7 +91,7 @@ class Family:
     adapter: Any = None
     # Intra-op threads of a run unless --threads (BENCH_THREADS) says otherwise; a problem may raise it
     # with traits["threads"]. One by default: small networks gain nothing from a second thread and lose
-    # threefold when it must fight another process for a core (benchmarks/threads.py measures it).
+    # tenfold when it must fight another process for a core (benchmarks/threads.py: docs/reproducibility.md).
     threads: int = 1
     example: Any = None
     probe: Any = None
