@@ -160,13 +160,13 @@ def test_fit_keeps_essential_columns_and_wraps_before_dropping_high_priority_one
 
 
 def test_bench_report_in_a_terminal_of_COLUMNS_width_cuts_nothing(results, monkeypatch, capsys):
-    """The CLI as a newcomer meets it: `bench report` in a terminal of 60, 80, 200 columns and into a pipe."""
+    """The CLI as a newcomer meets it: `bench report` in a terminal of 60, 80, 240 columns and into a pipe."""
     write_board(results)
     boards = leaderboards(load(results))
     for env in (
         {"COLUMNS": "60", "TTY_COMPATIBLE": "1"},
         {"COLUMNS": "80", "TTY_COMPATIBLE": "1"},
-        {"COLUMNS": "200", "TTY_COMPATIBLE": "1"},
+        {"COLUMNS": "240", "TTY_COMPATIBLE": "1"},
         {},
     ):
         for k in ("COLUMNS", "TTY_COMPATIBLE"):
