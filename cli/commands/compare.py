@@ -155,9 +155,10 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     from suite.config import config_hash
     from suite.executors.progress import describe
 
-    if (args.max_seeds is not None and args.max_seeds < 3) or args.step < 1:
+    if (args.max_seeds is not None and not sq.PILOT <= args.max_seeds <= sq.CAP) or args.step < 1:
         raise UserError(
-            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at 3 seeds, so --max-seeds ≥ 3 and --step ≥ 1"
+            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at {sq.PILOT} seeds and seeds from "
+            f"{sq.CAP} on are kept for tuning, so {sq.PILOT} ≤ --max-seeds ≤ {sq.CAP} and --step ≥ 1"
         )
     plugins = getattr(args, "plugin", [])
     base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
