@@ -80,10 +80,9 @@ def write(rep: Report, out: Path, formats: list[str], max_problems: int = plots.
         rep.suite.to_csv(out / "suite.csv", index=False)
         # test:<metric> holds the raw losses a board column tests (arrays): the boards read them, the files do not
         runs = rep.runs.drop(columns=[c for c in rep.runs if c == "traceback" or c.startswith("test:")])
-        runs.to_csv(out / "runs.csv", index=False)
         render.to_parquet(board, out / "leaderboard.parquet")
         render.to_parquet(rep.suite, out / "suite.parquet")
-        render.to_parquet(runs, out / "runs.parquet")
+        render.to_parquet(runs, out / "runs.parquet", csv=out / "runs.csv")
         files += [out / n for n in ("leaderboard.csv", "suite.csv", "runs.csv", "leaderboard.parquet", "suite.parquet", "runs.parquet")]
     if "html" in formats:
         from reports.html import page

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports import paired
+from reports import paired, row_cache
 from suite import store
 
 MAX_WARNINGS = 20  # bad files named one per line; past this they are counted
@@ -79,10 +79,14 @@ def hardware(env: dict | None) -> str:
 
 def records_frame(records: list[dict], source: str = "results") -> pd.DataFrame:
     """One row per run and family it is ranked in (a VAE's run is a row in autoencoding and in generation)."""
-    rows = [_row(rec, family, rank, source) for rec in records for family, rank in rankings(rec).items()]
+    rows = [row for rec in records for row in _rows(rec, source)]
     if not rows:
         return pd.DataFrame(columns=[*RUN_COLUMNS, "score", "source"])
     return pd.DataFrame(rows)
+
+
+def _rows(rec: dict, source: str) -> list[dict]:
+    return [_row(rec, family, rank, source) for family, rank in rankings(rec).items()]
 
 
 def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
@@ -255,9 +259,57 @@ def read_records(
 
 
 def load(
-    results: Path | str, task_id: str | None = None, on_problems: Callable[[list[str]], None] | None = warn, tasks: set[str] | None = None
+    results: Path | str,
+    task_id: str | None = None,
+    on_problems: Callable[[list[str]], None] | None = warn,
+    tasks: set[str] | None = None,
+    source: str = "results",
 ) -> pd.DataFrame:
-    return records_frame(read_records(results, task_id, on_problems, check=True, tasks=tasks))
+    """One row per ranked run (`records_frame`) of every record under `results` that can be ranked.
+
+    Read task by task: a task's rows come from `reports.row_cache` while none of its files changed,
+    so that a report over a million records re-reads only the tasks that changed since the last one.
+    """
+    groups = _task_groups(run_dirs(Path(results), task_id, tasks))
+    files = (store.RESULT_FILE, store.CURVES_FILE)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        big = [dirs if len(dirs) >= row_cache.MIN_RUNS else [] for _, dirs in groups]
+        stamps = list(pool.map(lambda dirs: row_cache.fingerprint(dirs, files) if dirs else (), big))
+        found = [row_cache.get(task_dir, source, stamp) if stamp else None for (task_dir, _), stamp in zip(groups, stamps)]
+        # Every task not in the cache is read in one pass over the pool, however small each task is.
+        todo = [d for (_, dirs), hit in zip(groups, found) if hit is None for d in dirs]
+        outs = iter([_read(d) for d in todo] if len(todo) < 64 else pool.map(_read, todo, chunksize=64))
+    frames, rows, problems = [], [], []  # rows: of the small tasks, made into one frame (a frame per task costs ~1 ms)
+    for (task_dir, dirs), stamp, hit in zip(groups, stamps, found):
+        if hit is None:
+            read = [next(outs) for _ in dirs]
+            lines = [line for _, ls in read for line in ls]
+            task_rows = [row for r, _ in read if r is not None for row in _rows(r, source)]
+            if not stamp:
+                rows += task_rows
+                problems += lines
+                continue
+            hit = (pd.DataFrame(task_rows) if task_rows else pd.DataFrame(), lines)
+            row_cache.put(task_dir, source, stamp, *hit)
+        frame, lines = hit
+        problems += lines
+        if not frame.empty:
+            frames.append(frame)
+    if rows:
+        frames.append(pd.DataFrame(rows))
+    if problems and on_problems is not None:
+        on_problems(problems)
+    if not frames:
+        return records_frame([], source)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _task_groups(dirs: list[str]) -> list[tuple[str, list[str]]]:
+    """Run directories (sorted by task, as `run_dirs` lists them) grouped by their task directory."""
+    groups: dict[str, list[str]] = {}
+    for d in dirs:
+        groups.setdefault(os.path.dirname(d), []).append(d)
+    return list(groups.items())
 
 
 def load_with_baseline(
@@ -277,11 +329,7 @@ def load_with_baseline(
     if not use_baseline:
         return runs
     base_dir = Path(baseline) if baseline else baseline_dir()
-    base = (
-        records_frame(read_records(base_dir, on_problems=on_problems, check=True, tasks=tasks), source="baseline")
-        if base_dir.is_dir()
-        else pd.DataFrame()
-    )
+    base = load(base_dir, on_problems=on_problems, tasks=tasks, source="baseline") if base_dir.is_dir() else pd.DataFrame()
     if base.empty:
         return runs
     if runs.empty:

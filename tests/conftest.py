@@ -35,6 +35,7 @@ def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("WANDB_MODE", "disabled")
     monkeypatch.setenv("BENCH_RESULTS", str(tmp_path / "results"))
     monkeypatch.setenv("BENCH_THREADS", "1")
+    monkeypatch.setenv("BENCH_ROWS_CACHE", str(tmp_path / "row-cache"))  # reports/row_cache.py: never the user's
     yield
 
 

@@ -400,3 +400,26 @@ def test_aggregate_t_interval_keeps_its_coverage_at_the_suites_shapes():
     wide = stats.aggregate_intervals([rng.normal(m, 0.1, 3) for m in mu], reps=500, over_problems=True)["mean"]
     narrow = stats.aggregate_intervals([rng.normal(m, 0.1, 3) for m in mu], reps=500)["mean"]
     assert wide[2] - wide[1] > narrow[2] - narrow[1]  # new problems vary more than new seeds
+
+
+def test_prob_greater_from_ranks_equals_every_pair_with_ties():
+    """Past 4096 pairs P(X > Y) comes from ranks (reports at a million records); it must equal the pairwise count."""
+    rng = np.random.default_rng(3)
+    x, y = rng.integers(0, 12, (3, 90)).astype(float), rng.integers(0, 12, (3, 70)).astype(float)  # many ties
+    pairwise = (x[:, :, None] > y[:, None, :]).mean(axis=(1, 2)) + 0.5 * (x[:, :, None] == y[:, None, :]).mean(axis=(1, 2))
+    np.testing.assert_allclose(stats._prob_greater(x, y), pairwise, atol=1e-12)
+
+
+def test_trimmed_mean_by_partition_equals_scipy_trim_mean():
+    from scipy.stats import trim_mean
+
+    rng = np.random.default_rng(4)
+    for n in (1, 2, 3, 4, 5, 8, 37, 1000):
+        x = rng.normal(size=(6, n))
+        np.testing.assert_allclose(stats.trimmed_mean(x), trim_mean(x, 0.25, axis=1), atol=1e-12)
+
+
+def test_bootstrap_draws_shrink_only_past_the_budget():
+    assert stats.boot_reps(30) == stats.REPS  # the suite's 3-10 seeds × problems: every draw
+    assert stats.boot_reps(stats.BOOT_BUDGET // 1000) == 1000
+    assert stats.boot_reps(10**9) == stats.MIN_REPS
