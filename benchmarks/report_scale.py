@@ -1,4 +1,4 @@
-"""How long `bench report` takes over 10,000 run records with curves, and how much memory it needs.
+"""How long `bench report` takes over 10,000 (or 1,000,000) run records with curves, and how much memory it needs.
 
     .venv/bin/python benchmarks/report_scale.py [--runs 10000] [--keep DIR]
 
@@ -6,7 +6,11 @@ Builds synthetic records in the real store layout (benchmarks/synthetic.py) in a
 40 problems (30 classification-like with reference points, 10 RL-like with a threshold and the
 runner's seconds_to_threshold metric) × 25 models × 10 seeds, each with a curves.parquet, then runs
 `bench report --format md,csv,html` as a child process and prints its wall time and peak RSS
-(target: ≤ 10 s, ≤ 2 GB), plus an in-process breakdown by phase.
+twice, as a user would: the first reads every record and caches each task's rows (reports/row_cache.py),
+the next reads the rows of unchanged tasks from that cache. It prints each one's wall time and peak RSS
+(targets: ≤ 60 s and ≤ 2 GB at 1,000,000 records), and an in-process breakdown by phase.
+
+    .venv/bin/python benchmarks/report_scale.py --runs 1000000 --keep /tmp/rs1m   # 40 × 25 entries × 1,000 seeds
 """
 
 from __future__ import annotations
@@ -122,25 +126,26 @@ def main() -> None:
             "--wandb",
             "disabled",
         ]
-        env = {**os.environ, "WANDB_MODE": "disabled", "COLUMNS": "120"}
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        secs = time.perf_counter() - t0
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-        if proc.returncode != 0:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-            raise SystemExit(f"bench report failed with exit code {proc.returncode}")
+        # The row cache (reports/row_cache.py) of these records goes beside them, not into the user's.
+        env = {**os.environ, "WANDB_MODE": "disabled", "COLUMNS": "120", "BENCH_ROWS_CACHE": str(tmp / "row-cache")}
+        os.environ["BENCH_ROWS_CACHE"] = env["BENCH_ROWS_CACHE"]
+        for label in ("first report (records read, rows cached)", "next report (rows from the cache)"):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            secs = time.perf_counter() - t0
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the largest child so far, and CPU summed over children
+            peak_mb = usage.ru_maxrss / 1024
+            if proc.returncode != 0:
+                print(proc.stdout[-3000:], proc.stderr[-3000:])
+                raise SystemExit(f"bench report failed with exit code {proc.returncode}")
+            # On a shared machine wall time includes waiting for a core: the load average says how much.
+            load = os.getloadavg()[0]
+            ok = "OK" if secs <= 60 and peak_mb <= 2048 else "MISSED"
+            print(
+                f"{label}: {a.runs:,} records in {secs:.1f} s wall, peak RSS {peak_mb:.0f} MB (targets ≤ 60 s, ≤ 2048 MB: {ok}); load {load:.1f} on {os.cpu_count()} cores"
+            )
         html = tmp / "report" / "report.html"
-        # On a shared machine wall time includes waiting for a core; CPU time is what the report costs.
-        load = os.getloadavg()[0]
-        print(
-            f"bench report over {a.runs} records: {secs:.2f} s wall, {cpu:.2f} s CPU, peak RSS {peak_mb:.0f} MB, {a.runs / secs:,.0f} records/s"
-        )
-        print(f"  load average at the end {load:.1f} on {os.cpu_count()} cores (wall time is inflated by other processes)")
-        print(
-            f"  report.html {html.stat().st_size / 1e6:.1f} MB; targets: ≤ 10 s, ≤ 2048 MB → {'OK' if secs <= 10 and peak_mb <= 2048 else 'MISSED'}"
-        )
+        print(f"  report.html {html.stat().st_size / 1e6:.1f} MB")
         breakdown(results, tmp / "report-inproc")
     finally:
         if not a.keep:
@@ -161,7 +166,7 @@ def breakdown(results: Path, out: Path) -> None:
     rbuild.write(rep, out, ["md", "csv", "html"])
     t4 = time.perf_counter()
     print(
-        f"  in-process: imports {t1 - t0:.2f} s, read records {t2 - t1:.2f} s, tables+statistics {t3 - t2:.2f} s, "
+        f"  in-process (cache warm): imports {t1 - t0:.2f} s, read {t2 - t1:.2f} s, tables+statistics {t3 - t2:.2f} s, "
         f"files+plots {t4 - t3:.2f} s (plots {rep.seconds.get('plots', 0):.2f} s, html {rep.seconds.get('html', 0):.2f} s)"
     )
 

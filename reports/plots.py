@@ -21,6 +21,9 @@ from reports.curves import learning_metric, read_curves
 
 MAX_PROBLEMS = 6  # learning-curve figures: one per problem, the first 6 in name order (each costs ~0.4 s of CPU)
 TOP_K = 6  # entries drawn per figure: more lines than this become unreadable
+# Curves drawn per entry: its lowest seeds, the legend saying "n=30 of 1000". A mean curve's band is
+# already narrow at 30 seeds, and an entry of a thousand seeds would otherwise open a thousand files.
+MAX_CURVE_SEEDS = 30
 MAX_ARTIFACTS = 24  # images gathered from the families' runs into the page
 
 
@@ -60,10 +63,13 @@ def _save(fig, out: Path, name: str, title: str, caption: str = "", section: str
     return Figure(name, title, png, svg, caption, section)
 
 
-def _curve_runs(runs: pd.DataFrame, key, entries: list[str]) -> pd.DataFrame:
-    """The ok runs of one board's `entries`."""
+def _curve_runs(runs: pd.DataFrame, key, entries: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The ok runs of one board's `entries` whose curves are drawn (the lowest MAX_CURVE_SEEDS seeds of
+    each), and each entry's number of ok runs."""
     sel = runs[(runs["problem"] == key.problem) & (runs["family"] == key.family) & (runs["preset"] == key.preset)]
-    return sel[(sel["status"] == "ok") & sel["entry"].isin(entries)]
+    sel = sel[(sel["status"] == "ok") & sel["entry"].isin(entries)]
+    counts = sel["entry"].value_counts().to_dict()
+    return sel.sort_values("seed", kind="stable").groupby("entry", sort=False).head(MAX_CURVE_SEEDS), counts
 
 
 def _first_str(sel: pd.DataFrame, col: str) -> str | None:
@@ -71,14 +77,15 @@ def _first_str(sel: pd.DataFrame, col: str) -> str | None:
     return vals[0] if vals else None
 
 
-def _draw_entry(axes, entry: str, per_seed: list[pd.DataFrame], setup: list[float]) -> None:
-    """One entry's mean curve and band against the curve axis and against training seconds."""
+def _draw_entry(axes, entry: str, per_seed: list[pd.DataFrame], setup: list[float], runs: int) -> None:
+    """One entry's mean curve and band against the curve axis and against training seconds (`runs`: its ok runs, drawn or not)."""
     steps = [c["step"].to_numpy() for c in per_seed]
     grid, m, lo, hi = stats.curve_band(steps, [c["value"].to_numpy() for c in per_seed])
     # Seeds differ in speed, so the time axis is the seeds' mean time at each step, set-up taken off.
     secs = [c["wall_s"].to_numpy() - s for c, s in zip(per_seed, setup)]
     _, t, _, _ = stats.curve_band(steps, secs, reps=1)
-    (line,) = axes[0].plot(grid, m, label=f"{entry} (n={len(per_seed)})")
+    shown = f"n={len(per_seed)}" + (f" of {runs}" if runs > len(per_seed) else "")
+    (line,) = axes[0].plot(grid, m, label=f"{entry} ({shown})")
     axes[0].fill_between(grid, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
     axes[1].plot(t, m, color=line.get_color())
     axes[1].fill_between(t, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
@@ -92,7 +99,7 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
     with_preset = len({k.preset for k in boards}) > 1
     for key, table in list(boards.items())[:max_problems]:
         entries = list(table["model"][:top_k])
-        sel = _curve_runs(runs, key, entries)
+        sel, counts = _curve_runs(runs, key, entries)
         if sel.empty:
             continue
         curves = read_curves(list(sel["dir"]))
@@ -110,7 +117,7 @@ def learning_curves(runs: pd.DataFrame, boards: dict, out: Path, max_problems: i
             per_seed = [(curves[i][curves[i]["metric"] == metric].sort_values("step"), setup[i]) for i in idx]
             per_seed = [(c, s) for c, s in per_seed if len(c)]
             if per_seed:
-                _draw_entry(axes, entry, [c for c, _ in per_seed], [s for _, s in per_seed])
+                _draw_entry(axes, entry, [c for c, _ in per_seed], [s for _, s in per_seed], counts.get(entry, 0))
         thr = first.get("ref_threshold")
         timed = "setup_s" in sel and pd.to_numeric(sel["setup_s"], errors="coerce").notna().all()
         clock = "training s" if timed else "s since the run started (older records: set-up included)"

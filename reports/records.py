@@ -221,6 +221,11 @@ def task_names(results: Path | str) -> set[str]:
 def run_dirs(results: Path, task_id: str | None = None, tasks: set[str] | None = None) -> list[str]:
     """Every published run directory (hidden staging directories skipped), as `store.iter_run_dirs`;
     only those of `task_id`, or of the task names in `tasks`, when given."""
+    return [d for _, dirs in task_run_dirs(results, task_id, tasks) for d in dirs]
+
+
+def task_run_dirs(results: Path, task_id: str | None = None, tasks: set[str] | None = None) -> list[tuple[str, list[str]]]:
+    """`run_dirs` grouped by task: (task directory, its run directories), both sorted by name."""
     if not results.is_dir():
         return []
     out = []
@@ -229,7 +234,9 @@ def run_dirs(results: Path, task_id: str | None = None, tasks: set[str] | None =
             if t.name.startswith(".") or not t.is_dir() or (task_id and t.name != task_id) or (tasks is not None and t.name not in tasks):
                 continue
             with os.scandir(t.path) as runs:
-                out += sorted(r.path for r in runs if not r.name.startswith(".") and r.is_dir())
+                dirs = sorted(r.path for r in runs if not r.name.startswith(".") and r.is_dir())
+            if dirs:
+                out.append((t.path, dirs))
     return out
 
 
@@ -270,46 +277,49 @@ def load(
     Read task by task: a task's rows come from `reports.row_cache` while none of its files changed,
     so that a report over a million records re-reads only the tasks that changed since the last one.
     """
-    groups = _task_groups(run_dirs(Path(results), task_id, tasks))
+    groups = task_run_dirs(Path(results), task_id, tasks)
     files = (store.RESULT_FILE, store.CURVES_FILE)
+    frames, problems = [], []
     with ThreadPoolExecutor(max_workers=8) as pool:
-        big = [dirs if len(dirs) >= row_cache.MIN_RUNS else [] for _, dirs in groups]
-        stamps = list(pool.map(lambda dirs: row_cache.fingerprint(dirs, files) if dirs else (), big))
-        found = [row_cache.get(task_dir, source, stamp) if stamp else None for (task_dir, _), stamp in zip(groups, stamps)]
-        # Every task not in the cache is read in one pass over the pool, however small each task is.
-        todo = [d for (_, dirs), hit in zip(groups, found) if hit is None for d in dirs]
-        outs = iter([_read(d) for d in todo] if len(todo) < 64 else pool.map(_read, todo, chunksize=64))
-    frames, rows, problems = [], [], []  # rows: of the small tasks, made into one frame (a frame per task costs ~1 ms)
-    for (task_dir, dirs), stamp, hit in zip(groups, stamps, found):
-        if hit is None:
-            read = [next(outs) for _ in dirs]
-            lines = [line for _, ls in read for line in ls]
-            task_rows = [row for r, _ in read if r is not None for row in _rows(r, source)]
-            if not stamp:
-                rows += task_rows
-                problems += lines
-                continue
-            hit = (pd.DataFrame(task_rows) if task_rows else pd.DataFrame(), lines)
-            row_cache.put(task_dir, source, stamp, *hit)
-        frame, lines = hit
-        problems += lines
-        if not frame.empty:
+        # Stat calls from one thread: eight of them fighting for the GIL were measured slower.
+        stamps = [row_cache.fingerprint(dirs, files) if len(dirs) >= row_cache.MIN_RUNS else () for _, dirs in groups]
+        jobs, small = [], []  # what to read: a cached-to-be task each, the small tasks in batches
+        for (task_dir, dirs), stamp in zip(groups, stamps):
+            hit = row_cache.get(task_dir, source, stamp) if stamp else None
+            if hit is not None:
+                frames.append(hit[0])
+                problems += hit[1]
+            elif stamp:
+                jobs.append((task_dir, stamp, dirs))
+            else:
+                small += dirs
+        jobs += [(None, (), small[i : i + READ_BATCH]) for i in range(0, len(small), READ_BATCH)]
+        # Each job's records become rows as they are read: a million records never sit in memory at once.
+        for (task_dir, stamp, _), (frame, lines) in zip(jobs, pool.map(lambda job: _read_frame(job[2], source), jobs)):
+            if stamp:
+                row_cache.put(task_dir, source, stamp, frame, lines)
             frames.append(frame)
-    if rows:
-        frames.append(pd.DataFrame(rows))
+            problems += lines
     if problems and on_problems is not None:
         on_problems(problems)
+    frames = [f for f in frames if not f.empty]
     if not frames:
         return records_frame([], source)
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _task_groups(dirs: list[str]) -> list[tuple[str, list[str]]]:
-    """Run directories (sorted by task, as `run_dirs` lists them) grouped by their task directory."""
-    groups: dict[str, list[str]] = {}
+READ_BATCH = 2000  # runs of small tasks read into one frame (a frame per 10-run task costs more than its reading)
+
+
+def _read_frame(dirs: list[str], source: str) -> tuple[pd.DataFrame, list[str]]:
+    """(rows, warning lines) of these run directories."""
+    rows, lines = [], []
     for d in dirs:
-        groups.setdefault(os.path.dirname(d), []).append(d)
-    return list(groups.items())
+        rec, ls = _read(d)
+        lines += ls
+        if rec is not None:
+            rows += _rows(rec, source)
+    return (pd.DataFrame(rows) if rows else pd.DataFrame()), lines
 
 
 def load_with_baseline(

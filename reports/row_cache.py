@@ -32,17 +32,20 @@ def cache_dir() -> Path:
 
 
 def fingerprint(run_dirs: list[str], files: tuple[str, ...]) -> tuple:
-    """(run dir name, (size, mtime_ns, inode) of each file or None) for every run: what a cached frame must match."""
-    out = []
+    """(run dir name, then (size, mtime_ns, inode) of each file or None) for every run: what a cached frame must match.
+
+    Two stat calls a run and nothing else: at a million runs every microsecond of Python here is a second.
+    """
+    stat, out = os.stat, []
     for d in run_dirs:
-        stats = []
+        entry = [d[d.rfind(os.sep) + 1 :]]
         for name in files:
             try:
-                st = os.stat(os.path.join(d, name))
-                stats.append((st.st_size, st.st_mtime_ns, st.st_ino))
+                st = stat(d + os.sep + name)
+                entry.append((st.st_size, st.st_mtime_ns, st.st_ino))
             except OSError:
-                stats.append(None)
-        out.append((os.path.basename(d), tuple(stats)))
+                entry.append(None)
+        out.append(tuple(entry))
     return tuple(out)
 
 
@@ -66,7 +69,7 @@ def put(task_dir: str, source: str, stamp: tuple, frame: pd.DataFrame, lines: li
     if len(stamp) < MIN_RUNS:
         return
     recent = time.time_ns() - int(RACY_S * 1e9)
-    if any(s[1] >= recent for _, stats in stamp for s in stats if s is not None):
+    if any(s[1] >= recent for entry in stamp for s in entry[1:] if s is not None):
         return
     path = _path(task_dir, source)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")

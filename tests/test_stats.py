@@ -419,7 +419,16 @@ def test_trimmed_mean_by_partition_equals_scipy_trim_mean():
         np.testing.assert_allclose(stats.trimmed_mean(x), trim_mean(x, 0.25, axis=1), atol=1e-12)
 
 
-def test_bootstrap_draws_shrink_only_past_the_budget():
-    assert stats.boot_reps(30) == stats.REPS  # the suite's 3-10 seeds × problems: every draw
-    assert stats.boot_reps(stats.BOOT_BUDGET // 1000) == 1000
-    assert stats.boot_reps(10**9) == stats.MIN_REPS
+def test_many_seeds_bootstrap_a_share_of_the_runs_with_the_full_width(monkeypatch):
+    """Past BOOT_RUNS runs a draw takes an equal share of each problem's runs, its spread scaled back by √f."""
+    assert stats.subsample_sizes([5, 5, 5]) == ([5, 5, 5], 1.0)  # the suite's usual shapes: every run
+    sizes, scale = stats.subsample_sizes([3000, 1000], cap=2000)
+    assert sizes == [1500, 500] and scale == pytest.approx(0.5**0.5)  # half the runs: √2 the spread, scaled back
+    rng = np.random.default_rng(5)
+    groups = [rng.normal(i, 1 + i, 1500) for i in range(3)]
+    sub = stats.aggregate_intervals(groups)
+    monkeypatch.setattr(stats, "BOOT_RUNS", 10**9)
+    full = stats.aggregate_intervals(groups)
+    for k in ("iqm", "mean", "median"):
+        assert sub[k][0] == full[k][0], k
+        assert sub[k][2] - sub[k][1] == pytest.approx(full[k][2] - full[k][1], rel=0.1), k
