@@ -6,6 +6,12 @@ P problems × n seeds of normalised scores, problem p's seeds normal around 0.3-
 true mean (of per-problem means), IQM (of the mixture) and optimality gap are computed from 200,000
 draws a problem. Two intervals from the same stratified bootstrap (reports/stats.py:aggregate_intervals):
 rliable's percentile interval, and the t-scaled one the reports use.
+
+    python benchmarks/aggregate_coverage.py --many-seeds --sets 300
+
+The shapes of a report over a million records (4 and 30 problems × 1,000 seeds; 500 × 100), where a
+bootstrap draw takes only BOOT_RUNS (2,000) of the runs and scales its spread back (the m-out-of-n
+bootstrap, `stats.subsample_sizes`).
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ AGGS = ("mean", "iqm", "optimality_gap")
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", type=int, default=300)
+    ap.add_argument("--many-seeds", action="store_true", help="the million-record shapes, where draws take a share of the runs")
     args = ap.parse_args()
+    shapes = ((4, 1000), (30, 1000), (5, 500)) if args.many_seeds else ((2, 3), (2, 5), (3, 3), (3, 5), (6, 3), (6, 5))
     rng = np.random.default_rng(0)
     print(f"{args.sets} simulated sets per shape; share whose 95 % interval holds the true value: percentile / t-scaled")
     print("| problems × seeds | " + " | ".join(AGGS) + " |")
     print("|---|" + "---|" * len(AGGS))
-    for problems, seeds in ((2, 3), (2, 5), (3, 3), (3, 5), (6, 3), (6, 5)):
+    for problems, seeds in shapes:
         mu, sd = np.linspace(0.3, 0.9, problems), 0.1
         big = [rng.normal(m, sd, 200_000) for m in mu]
         truth = {

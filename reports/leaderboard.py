@@ -39,8 +39,11 @@ def model_label(runs: pd.DataFrame) -> pd.Series:
     `mlp (classification)` and `mlp (forecasting)`. One model ranked in two families (the VAE) stays one."""
     fams = runs["families"] if "families" in runs else runs["family"]
     key = fams.map(lambda f: "/".join(f) if isinstance(f, (list, tuple, np.ndarray)) else str(f))
-    n = key.groupby(runs["model"]).transform("nunique")
-    return runs["model"].where(n <= 1, runs["model"] + " (" + key.str.split("/").str[0] + ")")
+    kinds = pd.DataFrame({"model": runs["model"], "key": key}).drop_duplicates().groupby("model")["key"].nunique()
+    shared = runs["model"].isin(kinds.index[kinds > 1])  # labelled only where needed: a million rows pass through here
+    if not shared.any():
+        return runs["model"]
+    return runs["model"].where(~shared, runs["model"] + " (" + key.str.split("/").str[0] + ")")
 
 
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +62,8 @@ def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         runs["norm"] = ((runs["score"] - rnd) / (ref - rnd)).where(ref != rnd)
     n_cfg = runs.groupby(["problem", "family", "preset", "model"])["config_hash"].transform("nunique")
-    runs["entry"] = model_label(runs).where(n_cfg <= 1, model_label(runs) + "@" + runs["config_hash"].astype(str).str[:6])
+    label = model_label(runs)
+    runs["entry"] = label.where(n_cfg <= 1, label + "@" + runs["config_hash"].astype(str).str[:6])
     train, wall = _floats(runs, "train_s"), _floats(runs, "wall_s")
     runs["time_s"] = np.where(np.isfinite(train), train, wall)
     runs["time_from_wall"] = ~np.isfinite(train) & np.isfinite(wall)

@@ -60,18 +60,20 @@ def trimmed_mean(x: np.ndarray, cut: float = 0.25) -> np.ndarray:
     return np.partition(x, (k, n - k - 1), axis=1)[:, k : n - k].mean(axis=1)
 
 
-def subsample_sizes(sizes: Sequence[int], cap: int = BOOT_RUNS) -> tuple[list[int], float]:
+def subsample_sizes(sizes: Sequence[int], cap: int | None = None) -> tuple[list[int], float]:
     """Per group, how many runs a bootstrap draw takes, and the factor its spread is scaled by (1: all of them).
 
-    Every group gives up the same share f = cap / total (at least 2 runs each); the scale √(Σ 1/n / Σ 1/m)
-    turns the spread of a statistic of means over m_p runs into its spread over n_p.
+    Past `cap` runs in all, every group gives the same m = cap / groups runs (at least 2; all of a smaller
+    group): equal counts keep the IQM unweighted, a partial sort rather than a weighted full one. The
+    scale √(Σ 1/n_p / Σ 1/m_p) turns the spread of a mean over problems of m_p runs into its spread at n_p.
     """
+    cap = BOOT_RUNS if cap is None else cap
     total = int(sum(sizes))
     if total <= cap:
         return list(sizes), 1.0
-    f = cap / total
-    small = [min(n, max(2, round(f * n))) for n in sizes]
-    return small, float(np.sqrt(sum(1 / n for n in sizes if n) / sum(1 / m for m in small if m)))
+    m = max(2, cap // max(len(sizes), 1))
+    small = [min(n, m) for n in sizes]
+    return small, float(np.sqrt(sum(1 / n for n in sizes if n) / sum(1 / k for k in small if k)))
 
 
 def rescale(boot: np.ndarray, scale: float) -> np.ndarray:

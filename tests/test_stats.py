@@ -422,8 +422,8 @@ def test_trimmed_mean_by_partition_equals_scipy_trim_mean():
 def test_many_seeds_bootstrap_a_share_of_the_runs_with_the_full_width(monkeypatch):
     """Past BOOT_RUNS runs a draw takes an equal share of each problem's runs, its spread scaled back by √f."""
     assert stats.subsample_sizes([5, 5, 5]) == ([5, 5, 5], 1.0)  # the suite's usual shapes: every run
-    sizes, scale = stats.subsample_sizes([3000, 1000], cap=2000)
-    assert sizes == [1500, 500] and scale == pytest.approx(0.5**0.5)  # half the runs: √2 the spread, scaled back
+    sizes, scale = stats.subsample_sizes([4000, 1000], cap=2000)
+    assert sizes == [1000, 1000] and scale == pytest.approx(((1 / 4000 + 1 / 1000) / (2 / 1000)) ** 0.5)
     rng = np.random.default_rng(5)
     groups = [rng.normal(i, 1 + i, 1500) for i in range(3)]
     sub = stats.aggregate_intervals(groups)
