@@ -91,6 +91,8 @@ def _rows(rec: dict, source: str) -> list[dict]:
 
 def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
     row = {k: rec.get(k) for k in RUN_COLUMNS}
+    if isinstance(row["families"], list):  # one string, "autoencoding/generation": a list a row costs 100 bytes at a million rows
+        row["families"] = "/".join(map(str, row["families"]))
     row.update(family=family, primary_metric=rank["primary_metric"], higher_is_better=rank["higher_is_better"])
     metrics = rec.get("metrics") or {}
     row["score"] = metrics.get(rank["primary_metric"]) if rec.get("status") == "ok" else None

@@ -317,23 +317,24 @@ def boards_frame(boards: dict) -> pd.DataFrame:
 def to_parquet(df: pd.DataFrame, path: Path, csv: Path | None = None) -> None:
     """Parquet wants one type per column: object columns with mixed values become strings.
 
-    `csv`: the same table as CSV too, written by Arrow (a million-row runs table in seconds, where
-    pandas' writer takes most of a minute).
+    Built column by column into Arrow, never copying the frame (a million-row runs table is most of a
+    report's memory). `csv`: the same table as CSV too, written by Arrow (in seconds, where pandas'
+    writer takes most of a minute at a million rows).
     """
-    df = df.copy()
-    for c in df.columns:
-        # only columns of mixed values pay for the per-value map (infer_dtype scans in C)
-        if df[c].dtype == object and pd.api.types.infer_dtype(df[c], skipna=True) not in ("string", "empty"):
-            df[c] = df[c].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
     import pyarrow as pa
-
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
+    columns = []
+    for c in df.columns:
+        col = df[c]
+        # only columns of mixed values pay for the per-value map (infer_dtype scans in C)
+        if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) not in ("string", "empty"):
+            col = col.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+        columns.append(pa.array(col, from_pandas=True))
+    table = pa.table(columns, names=[str(c) for c in df.columns])
     pq.write_table(table, path)
     if csv is not None:
-        import pyarrow.csv as pacsv
-
         pacsv.write_csv(table, csv)
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 MIN_RUNS = 32
 RACY_S = 2.0
-VERSION = 1  # bump when the row layout (reports/records.py `_row`) changes
+VERSION = 2  # bump when the row layout (reports/records.py `_row`) changes
 
 
 def cache_dir() -> Path:
