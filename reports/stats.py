@@ -318,11 +318,17 @@ def _all_pairs_null(sd: np.ndarray, n: np.ndarray, reps: int = MAXT_REPS, seed: 
     m = rng.standard_normal((reps, len(sd))) * sd / np.sqrt(np.maximum(n, 1))
     chi2 = rng.chisquare(np.maximum(n - 1, 1), (reps, len(sd)))
     v = np.where(n > 1, sd**2 * chi2 / np.maximum(n - 1, 1) / np.maximum(n, 1), 0.0)
-    se2 = v[:, None, :] + v[:, :, None]  # (reps, k, k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.abs(m[:, None, :] - m[:, :, None]) / np.sqrt(se2)
-    t = np.where(se2 > 0, t, 0.0)
-    return t.max(axis=(1, 2))
+    # In slices of draws: (reps, k, k) at once is 320 MB per array on a 100-entry board, and allocating
+    # it took longer than the arithmetic (2.8 s against 0.6 s); a slice stays within ~2M values.
+    step = max(1, 2_000_000 // max(len(sd) ** 2, 1))
+    out = np.empty(reps)
+    for i in range(0, reps, step):
+        mi, vi = m[i : i + step], v[i : i + step]
+        se2 = vi[:, None, :] + vi[:, :, None]  # (step, k, k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.abs(mi[:, None, :] - mi[:, :, None]) / np.sqrt(se2)
+        out[i : i + step] = np.where(se2 > 0, t, 0.0).max(axis=(1, 2))
+    return out
 
 
 def holm(p, ignore=None) -> np.ndarray:
