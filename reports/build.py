@@ -27,9 +27,7 @@ class Report:
 
 def compute(runs: pd.DataFrame, preset: str | None) -> Report:
     t0 = time.perf_counter()
-    if preset is not None and not runs.empty and not (runs["preset"] == preset).all():  # a copy only when rows go
-        runs = runs[runs["preset"] == preset]
-    runs = leaderboard.add_derived(runs)
+    runs = leaderboard.add_derived(leaderboard.of_preset(runs, preset))
     trials = runs["trial"].notna() if "trial" in runs else None
     ranked = runs[~trials] if trials is not None and trials.any() else runs  # tuning trials are searched, not ranked (reports/tuning.py)
     boards = leaderboard.leaderboards(ranked, preset)

@@ -46,6 +46,14 @@ def model_label(runs: pd.DataFrame) -> pd.Series:
     return runs["model"].where(~shared, runs["model"] + " (" + key.str.split("/").str[0] + ")")
 
 
+def of_preset(runs: pd.DataFrame, preset: str | None) -> pd.DataFrame:
+    """The runs of `preset` (all for None), copied only when some rows go: a million-row copy is 800 MB."""
+    if preset is None or runs.empty:
+        return runs
+    keep = runs["preset"] == preset
+    return runs if keep.all() else runs[keep]
+
+
 def add_derived(runs: pd.DataFrame) -> pd.DataFrame:
     """Columns computed from the flat run rows: `entry`, normalised score `norm`, training seconds
     `time_s` (and `time_from_wall` where an old record had only wall time), time-to-target `ttt_s`.
@@ -328,8 +336,7 @@ def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[Bo
     out: dict[BoardKey, pd.DataFrame] = {}
     if runs.empty:
         return out
-    if preset is not None:
-        runs = runs[runs["preset"] == preset]
+    runs = of_preset(runs, preset)
     runs = add_derived(runs)
     if runs.empty:
         return out
@@ -338,6 +345,20 @@ def leaderboards(runs: pd.DataFrame, preset: str | None = "standard") -> dict[Bo
     return out
 
 
+# What the suite table reads of the (derived) runs: at a million rows, a filter of every column costs a GB.
+SUITE_INPUT = [
+    "family",
+    "primary_metric",
+    "entry",
+    "preset",
+    "problem",
+    "status",
+    "norm",
+    "time_s",
+    "time_from_wall",
+    "ttt_s",
+    "ref_threshold",
+]
 SUITE_COLUMNS = ["family", "metric", "rank", "model", "entry", "preset", "problems", "normalised", "family_problems", "runs"]
 SUITE_COLUMNS += ["iqm", "iqm_low", "iqm_high", "mean", "median", "optimality_gap", "ttt_score", "time_s", "time_from_wall"]
 SHORT = {"iqm": "iqm", "mean": "mean", "median": "median", "optimality_gap": "og"}  # column prefix of each interval
@@ -376,11 +397,10 @@ def suite_leaderboard(runs: pd.DataFrame, preset: str | None = "standard") -> pd
     """
     if runs.empty:
         return pd.DataFrame(columns=SUITE_COLUMNS)
-    if preset is not None:
-        runs = runs[runs["preset"] == preset]
-    runs = add_derived(runs)
+    runs = add_derived(of_preset(runs, preset))
     if runs.empty:
         return pd.DataFrame(columns=SUITE_COLUMNS)
+    runs = runs[[c for c in SUITE_INPUT if c in runs]]  # the filters below copy only these columns, not ~60
     ok = runs[runs["status"] == "ok"]
     ttt = time_profile_scores(runs)
     norm = _floats(ok, "norm")
