@@ -28,8 +28,9 @@ class Report:
 def compute(runs: pd.DataFrame, preset: str | None) -> Report:
     t0 = time.perf_counter()
     runs = leaderboard.add_derived(leaderboard.of_preset(runs, preset))
-    trials = runs["trial"].notna() if "trial" in runs else None
-    ranked = runs[~trials] if trials is not None and trials.any() else runs  # tuning trials are searched, not ranked (reports/tuning.py)
+    ranked = (
+        leaderboard.only(runs, runs["trial"].isna()) if "trial" in runs else runs
+    )  # tuning trials are searched, not ranked (reports/tuning.py)
     boards = leaderboard.leaderboards(ranked, preset)
     suite = leaderboard.suite_leaderboard(ranked, preset)
     return Report(boards, suite, runs, seconds={"tables": time.perf_counter() - t0})

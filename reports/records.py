@@ -79,14 +79,10 @@ def hardware(env: dict | None) -> str:
 
 def records_frame(records: list[dict], source: str = "results") -> pd.DataFrame:
     """One row per run and family it is ranked in (a VAE's run is a row in autoencoding and in generation)."""
-    rows = [row for rec in records for row in _rows(rec, source)]
+    rows = [_row(rec, family, rank, source) for rec in records for family, rank in rankings(rec).items()]
     if not rows:
         return pd.DataFrame(columns=[*RUN_COLUMNS, "score", "source"])
     return pd.DataFrame(rows)
-
-
-def _rows(rec: dict, source: str) -> list[dict]:
-    return [_row(rec, family, rank, source) for family, rank in rankings(rec).items()]
 
 
 def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
@@ -315,13 +311,8 @@ READ_BATCH = 2000  # runs of small tasks read into one frame (a frame per 10-run
 
 def _read_frame(dirs: list[str], source: str) -> tuple[pd.DataFrame, list[str]]:
     """(rows, warning lines) of these run directories."""
-    rows, lines = [], []
-    for d in dirs:
-        rec, ls = _read(d)
-        lines += ls
-        if rec is not None:
-            rows += _rows(rec, source)
-    return (pd.DataFrame(rows) if rows else pd.DataFrame()), lines
+    outs = [_read(d) for d in dirs]
+    return records_frame([rec for rec, _ in outs if rec is not None], source), [line for _, ls in outs for line in ls]
 
 
 def load_with_baseline(

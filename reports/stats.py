@@ -530,6 +530,11 @@ def _pool(groups: Sequence[np.ndarray]) -> np.ndarray:
     return np.concatenate([_finite(g) for g in groups]) if groups else np.array([])
 
 
+def _problem_weights(counts: Sequence[int]) -> np.ndarray:
+    """1/n_p for each of problem p's n_p runs, concatenated: every problem's runs share a weight of 1."""
+    return np.concatenate([np.full(c, 1.0 / c) for c in counts])
+
+
 def stratified_resamples(
     groups: Sequence[np.ndarray], reps: int, rng: np.random.Generator, sizes: Sequence[int] | None = None
 ) -> list[np.ndarray]:
@@ -602,8 +607,7 @@ def aggregate_intervals(
         res = stratified_resamples(groups, reps, rng, sizes)  # P arrays of (reps, m_p)
     flat = np.concatenate(res, axis=1)  # (reps, M)
     means = np.stack([r.mean(axis=1) for r in res], axis=1)  # (reps, P): per-problem means
-    w_of = lambda counts: np.concatenate([np.full(c, 1.0 / c) for c in counts])  # noqa: E731  each problem's runs share 1
-    w, w_boot = w_of([g.size for g in groups]), w_of([r.shape[1] for r in res])
+    w, w_boot = _problem_weights([g.size for g in groups]), _problem_weights([r.shape[1] for r in res])
     if len({g.size for g in groups}) == 1:  # equal seed counts: rliable's own IQM (int(n/4) cut), already equal-weight
         iqm_point = iqm(pooled)
     else:
