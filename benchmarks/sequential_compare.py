@@ -1,6 +1,7 @@
 """`bench compare --until-decided` replayed on the shipped records: error, power, and seeds saved.
 
-    BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000   # ~30 s of CPU
+    BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000            # ~2 min of CPU
+    BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000 --strict   # the strict design
 
 For each task with varying shipped seeds, the procedure of reports/sequential.py runs as the command
 runs it (the task's shipped seeds are the other model's free seeds; looks at 3, 4, 5, ... model seeds;
@@ -10,13 +11,15 @@ distance) on replayed seeds, drawn two ways: from a normal fit of the task's shi
 resampling the shipped seeds themselves (a bootstrap: ties, skew and a ceiling as they come).
 Per task:
 - **false better/worse**: the model against itself; the share of replays ending "better" or "worse" (≤ 5 %);
+- **equivalent / futile under the null**: the shares ending with the two verdicts of "no difference";
 - **power**: the model shifted by one margin in its better direction; the share ending "better";
+- **futile at 1 margin**: the share of those shifted replays ending "futile" or "equivalent" (≤ 20 %);
 - **seeds**: what the user trains, the model's seeds plus the other's beyond its shipped ones, averaged
   over the null and the shifted replays, against **the fixed design of the same power**: the fewest
-  model seeds n whose single look (the other with max(n, shipped) seeds; Welch at α = 0.05, then TOST
-  at α) has 80 % power for "better" at one margin and for "equivalent" at none, found by the same
-  normal simulation (reports/sequential.fixed_n), so that both designs deliver the same two verdicts
-  at the same error rates and power.
+  model seeds n whose single look (the other with max(n, shipped) seeds; Welch at α = 0.05) has 80 %
+  power for "better" at one margin, found by the same normal simulation (reports/sequential.fixed_n).
+  With --strict, the strict design (no futility; 80 % power for "equivalent" at Δ = 0 too) against the
+  fixed design that also has that power (TOST at α), so that both deliver the same verdicts.
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ def shipped(reg, tid: str) -> tuple[np.ndarray, float | None]:
     return sign * values, sq.default_margin(refs.get("random"), refs.get("reference"))
 
 
-def replay(a: np.ndarray, b: np.ndarray, sd: float, margin: float, free: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def replay(
+    a: np.ndarray, b: np.ndarray, sd: float, margin: float, free: int, strict: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The command's procedure on pre-drawn seeds (a: (R, CAP) model, b: (R, CAP) other, oriented): each
     path's plan is sized from the other's spread and its own first seeds, as the command sizes it ->
     (verdict codes, seeds trained, the model's seeds, the plan's last look), each (R,)."""
@@ -68,8 +73,9 @@ def replay(a: np.ndarray, b: np.ndarray, sd: float, margin: float, free: int) ->
     verdict, trained, model, last = (np.zeros(len(a), int) for _ in range(4))
     for spread in np.unique(spreads):
         rows = spreads == spread
-        m, o = sq.design(margin, float(spread), free)
-        v, k = sq.decide(a[rows, : m[-1]], b[rows, : o[-1]], m, o, margin)
+        plan = sq.design(margin, float(spread), free, strict=strict)
+        m, o = plan.model, plan.other
+        v, k = sq.decide(a[rows, : m[-1]], b[rows, : o[-1]], plan, margin)
         verdict[rows], model[rows], last[rows] = v, np.array(m)[k], m[-1]
         trained[rows] = np.array(m)[k] + np.maximum(np.array(o)[k] - free, 0)
     return verdict, trained, model, last
@@ -80,18 +86,21 @@ def main() -> None:
     ap.add_argument("--replays", type=int, default=4000)
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--seed", type=int, default=1, help="replays' RNG seed (0 was used to choose the boundary shapes)")
+    ap.add_argument("--strict", action="store_true", help="the strict design: equivalence shown at α, no futility stop")
     args = ap.parse_args()
     reg = get_registry()
     rng = np.random.default_rng(args.seed)
     start = time.process_time()
     R = args.replays
-    print(f"{R} replays per task and scenario; α = {sq.ALPHA}; normal fit | resampled shipped seeds")
     print(
-        "| task | shipped seeds | SD | margin | model seeds at the looks: 3 … last (median; range) | false better/worse | equivalent under the null | power at 1 margin "
-        "| seeds trained (null / shifted) | fixed n (trained) | saved: model seeds | saved: seeds trained |"
+        f"{R} replays per task and scenario; α = {sq.ALPHA}; {'strict' if args.strict else 'default'} design; normal fit | resampled shipped seeds"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    saved_model, saved_trained = [], []
+    print(
+        "| task | shipped seeds | SD | margin | model seeds at the looks: 3 … last (median; range) | false better/worse | equivalent \\| futile under the null "
+        "| power at 1 margin | futile at 1 margin | seeds trained (null / shifted) | fixed n (trained) | saved: model seeds | saved: seeds trained |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    saved_model, saved_trained, room = [], [], []
     for tid in args.tasks.split(","):
         values, margin = shipped(reg, tid)
         if len(values) < 3 or values.std() == 0 or margin is None:
@@ -102,8 +111,8 @@ def main() -> None:
             ("normal", lambda shape, v=values, s=sd: rng.normal(v.mean(), s, shape)),
             ("resampled", partial(rng.choice, values)),
         ):
-            v0, t0, n0, l0 = replay(draw((R, sq.CAP)), draw((R, max(sq.CAP, free))), sd, margin, free)
-            v1, t1, n1, l1 = replay(draw((R, sq.CAP)) + margin, draw((R, max(sq.CAP, free))), sd, margin, free)
+            v0, t0, n0, l0 = replay(draw((R, sq.CAP)), draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
+            v1, t1, n1, l1 = replay(draw((R, sq.CAP)) + margin, draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
             rows[name] = (
                 np.mean(np.abs(v0) == 1),
                 np.mean(v0 == sq.EQUIVALENT),
@@ -111,9 +120,11 @@ def main() -> None:
                 t0.mean(),
                 t1.mean(),
                 (n0.mean() + n1.mean()) / 2,
+                np.mean(v0 == sq.FUTILE),
+                np.mean((v1 == sq.FUTILE) | (v1 == sq.EQUIVALENT)),
             )
             lasts += [l0, l1] if name == "normal" else []
-        n_fixed = sq.fixed_n(margin, sd, free)
+        n_fixed = sq.fixed_n(margin, sd, free, strict=args.strict)
         fixed_trained = n_fixed + max(n_fixed - free, 0)
         nm, rs = rows["normal"], rows["resampled"]
         s_model = 1 - nm[5] / n_fixed
@@ -123,16 +134,21 @@ def main() -> None:
         if not capped:
             saved_model.append(s_model)
             saved_trained.append(s_trained)
+            room.append(n_fixed > sq.PILOT)  # a fixed design of 3 seeds leaves nothing to stop early for
         fixed = f"{n_fixed} ({fixed_trained})" if not capped else f"≥ {n_fixed}"
         saved = f"{s_model:+.0%} | {s_trained:+.0%}" if not capped else f"— (capped at {sq.CAP}) | —"
         print(
             f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {sq.PILOT} … {m_max} ({np.concatenate(lasts).min()}–{np.concatenate(lasts).max()}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
-            f"{nm[1]:.1%} \\| {rs[1]:.1%} | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[3]:.1f} / {nm[4]:.1f} | {fixed} | {saved} |",
+            f"{nm[1]:.1%} \\| {nm[6]:.1%} (resampled {rs[1]:.1%} \\| {rs[6]:.1%}) | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[7]:.1%} \\| {rs[7]:.1%} "
+            f"| {nm[3]:.1f} / {nm[4]:.1f} | {fixed} | {saved} |",
             flush=True,
         )
+    room_ = np.array(room)
     print(
-        f"mean saving over the tasks (normal fit, capped ones left out): model seeds {np.mean(saved_model):+.0%}, "
-        f"seeds trained {np.mean(saved_trained):+.0%}; CPU {time.process_time() - start:.0f} s"
+        f"mean saving over the tasks (normal fit, capped ones left out): model seeds {np.mean(saved_model):+.1%}, "
+        f"seeds trained {np.mean(saved_trained):+.1%}; over the {room_.sum()} whose fixed design needs more than the first "
+        f"look's {sq.PILOT} seeds: model seeds {np.mean(np.array(saved_model)[room_]):+.1%}, seeds trained "
+        f"{np.mean(np.array(saved_trained)[room_]):+.1%}; CPU {time.process_time() - start:.0f} s"
     )
 
 

@@ -4,24 +4,31 @@
 
 Look k has m_k seeds of the model (3, 4, 5, ... then ~10 % more a round, up to `max_seeds`) and o_k of
 the other, o_k = max(m_k, its seeds already recorded): shipped seeds cost nothing, so every look uses
-them all. At look k the comparison is decided when
+them all. At look k the comparison stops as
 - **better / worse**: Welch's t of the difference, turned into a normal score z_k through its own
-  t law (z_k = Φ⁻¹(F_t(t_k; ν_k))), has |z_k| ≥ c·w_k, or
-- **equivalent**: both one-sided Welch statistics of |Δ| ≥ margin (TOST) have z ≥ e·w_k,
+  t law (z_k = Φ⁻¹(F_t(t_k; ν_k))), has |z_k| ≥ c·w_k; a false "better/worse" when Δ = 0 is ≤ α;
+- **equivalent**: both one-sided Welch statistics of |Δ| ≥ margin (TOST) have z ≥ e·w_k; a false
+  "equivalent" when |Δ| = margin is ≤ α;
+- **futile** (the default design only): both have z ≥ f·w_k, a lower bar than e·w_k: a difference of
+  one margin ends here (or as "equivalent") at most 1 - POWER = 20 % of the time, as often as the fixed
+  design of 80 % power misses it. More seeds would be unlikely to show a difference of one margin;
 else another round follows; at the last look without a verdict it is "undecided at N seeds".
 
 The boundaries are calibrated exactly for the correlated sequence of looks, not by a union bound: with
 normal seeds of one spread the joint law of (z_1, ..., z_K) under Δ = 0 depends on the look sizes only,
 so c is the (1 - 0.96 α) quantile of max_k |z_k| / w_k over 50,000 simulated null paths (0.96: the
 quantile's own simulation error), and e the (1 - 0.96 α) quantile of max_k z_k / w_k (a one-sided
-crossing of the centred statistic bounds a false equivalence at |Δ| = margin, as the TOST's). Stopping for the other verdict only removes chances of error, so both
-errors stay ≤ α however the true spreads compare, to the Welch test's approximation. The shape
-w_k = (I_k / I_K)^(ρ - 1/2) with I = 1 / (1/m + 1/o) is Wang & Tsiatis's, ρ = 0.35 for the difference
-and 0.15 for the equivalence (O'Brien-Fleming is 0, Pocock 0.5): the fewest seeds in a small search.
-The last look is the fewest seeds whose design has 80 % power for both verdicts (a difference of one
-margin: "better"; none: "equivalent"), by the same simulation, at the other model's spread, or, when
-the model's first 3 seeds are clearly noisier (an internal pilot: the spreads, never the difference,
-set the plan, before the first test), at one that pools both (design_spread).
+crossing of the centred statistic bounds a false equivalence at |Δ| = margin, as the TOST's), and f its
+(1 - 0.2) quantile, capped at e: the same bound at 20 %, so an "equivalent" counts in those 20 % (the
+bound ignores the paths the difference boundary stops first, so the rate is below it). Futility is
+non-binding: c ignores it, so running on after a futile look keeps the error of "better/worse". The
+shapes w_k = (I_k / I_K)^(ρ - 1/2) with I = 1 / (1/m + 1/o) are Wang & Tsiatis's (O'Brien-Fleming is
+ρ = 0, Pocock 0.5).
+The last look is the fewest seeds with 80 % power for "better" at a difference of one margin, by the
+same simulation, at the other model's spread, or, when the model's first 3 seeds are clearly noisier
+(an internal pilot: the spreads, never the difference, set the plan, before the first test), at one that
+pools both (design_spread). With `strict=True` there is no futility bar, and the last look also has 80 %
+power to show "equivalent" at Δ = 0: the plan for a user who must prove equivalence (many more seeds).
 With several opponents at once α is split between them (Bonferroni), so the error holds over the board.
 """
 
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy import special, stats
@@ -38,23 +46,36 @@ ALPHA = 0.05
 # reference points, the same rule for every family (digits accuracy: 0.0178; CartPole: 9.6 return).
 MARGIN_SHARE = 0.02
 # Wang-Tsiatis boundary shapes (0: O'Brien-Fleming, 0.5: Pocock), chosen on the replays of
-# benchmarks/sequential_compare.py --seed 0 (its tables are written from --seed 1): a grid of 7 pairs
-# saved 15-19 % of the seeds; (0.25, 0.25) 16 %, this pair 19 %, within the grid's noise of each other.
+# benchmarks/sequential_compare.py --seed 0 (its tables are written from --seed 1). Strict design: a grid
+# of 7 pairs saved 15-19 % of the seeds, this pair 19 %. Default design (with futility): the futility
+# shape 0.35 saved 22.0 % of seeds trained, 0.15 21.4 %, and a difference shape of 0.45 21.7 %.
 RHO = 0.35  # the difference's: it spends a little more α early than O'Brien-Fleming
 RHO_EQUIVALENCE = 0.15  # the equivalence's: early looks, with few seeds, rarely show it anyway
+RHO_FUTILITY = 0.35
 POWER = 0.8
+FUTILITY = 1 - POWER  # a difference of one margin stops as "futile" or "equivalent" at most this often
 CALIBRATION_REPS = 50_000  # null paths per look schedule: the quantile's α is within ±0.002 (2 SE) ...
 CALIBRATION_ALPHA_SHARE = 0.96  # ... so it is calibrated at 0.96 α (0.048 for 0.05): ≤ α despite that error
-POWER_REPS = 2_000  # paths per scenario when sizing the last look (with boundaries from 10,000 paths: fast) ...
-POWER_SLACK = 0.018  # ... whose powers must reach 80 % + 2 SE of that simulation, so that fresh paths see ≥ 80 %
+POWER_REPS = 8_000  # paths per scenario when sizing the last look (with boundaries from 10,000 paths: fast) ...
+POWER_SLACK = 0.009  # ... whose power must reach 80 % + 2 SE of that simulation, so that fresh paths see ≥ 80 %
+# (2,000 paths and a slack of 0.018 planned last looks 5-10 % longer: 1.1 points of seeds saved)
 CAP = 100  # seeds 100 and up are kept for tuning
 GROWTH = 0.1  # after the first seeds each round adds ~10 %, so 100 seeds take ~30 looks, not 100
 PILOT = 3  # the model's first look, whose spread sizes the plan (design_spread)
 GRID = 2**0.25  # design spreads are rounded up to the other's × a power of this
 
 # verdict codes of `decide`, on values oriented so that higher is better
-BETTER, WORSE, EQUIVALENT, UNDECIDED = 1, -1, 0, 2
-WORDS = {BETTER: "better", WORSE: "worse", EQUIVALENT: "equivalent", UNDECIDED: "undecided"}
+BETTER, WORSE, EQUIVALENT, UNDECIDED, FUTILE = 1, -1, 0, 2, 3
+WORDS = {BETTER: "better", WORSE: "worse", EQUIVALENT: "equivalent", UNDECIDED: "undecided", FUTILE: "futile"}
+
+
+class Plan(NamedTuple):
+    """The looks of one comparison: the model's and the other's seeds at each, and whether it may stop
+    as futile (not in the strict design)."""
+
+    model: tuple[int, ...]
+    other: tuple[int, ...]
+    futility: bool = True
 
 
 def default_margin(random: float | None, reference: float | None) -> float | None:
@@ -76,11 +97,11 @@ def looks(max_seeds: int, step: int = 1, start: int = PILOT, growth: float = GRO
     return out
 
 
-def schedule(model_seeds: list[int], free_other: int, exact_other: bool = False) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def schedule(model_seeds: list[int], free_other: int, exact_other: bool = False, futility: bool = True) -> Plan:
     """(model's seeds, other's seeds) at each look: the other uses all its free seeds from the first look
     (one value when it is exact: a deterministic model)."""
     other = [1 if exact_other else max(n, free_other) for n in model_seeds]
-    return tuple(model_seeds), tuple(other)
+    return Plan(tuple(model_seeds), tuple(other), futility)
 
 
 def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,9 +143,9 @@ def boundaries(
     rho: float = RHO,
     rho_eq: float = RHO_EQUIVALENCE,
     reps: int = CALIBRATION_REPS,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(difference, equivalence) critical normal scores at each look, calibrated on simulated null paths
-    (a fixed RNG seed, so the command and the replays agree)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(difference, equivalence, futility) critical normal scores at each look, calibrated on simulated
+    null paths (a fixed RNG seed, so the command and the replays agree)."""
     rng = np.random.default_rng(29)
     a = rng.standard_normal((reps, m[-1]))
     b = rng.standard_normal((reps, o[-1])) if o[-1] > 1 else np.zeros((reps, 1))  # an exact value
@@ -134,63 +155,65 @@ def boundaries(
     level = CALIBRATION_ALPHA_SHARE * alpha
     c = float(np.quantile(np.max(np.abs(z) / w, 1), 1 - level))
     e = float(np.quantile(np.max(z / w_eq, 1), 1 - level))
-    return c * w, e * w_eq
+    w_f = _information(m, o) ** (RHO_FUTILITY - 0.5)
+    f = float(np.quantile(np.max(z / w_f, 1), 1 - FUTILITY))
+    return c * w, e * w_eq, np.minimum(f * w_f, e * w_eq)
 
 
-def decide(
-    a: np.ndarray,
-    b: np.ndarray,
-    m: tuple[int, ...],
-    o: tuple[int, ...],
-    margin: float,
-    alpha: float = ALPHA,
-    calibration: int = CALIBRATION_REPS,
-):
-    """The procedure on pre-drawn seeds oriented so that higher is better: a (R, m_K), b (R, o_K) ->
-    (verdict codes (R,), the look index it stopped at (R,)). Looks where no side varies continue."""
-    cd, ce = boundaries(m, o, alpha, RHO, RHO_EQUIVALENCE, calibration)
+def _scores(a: np.ndarray, b: np.ndarray, m, o, margin: float):
+    """Per path and look: the difference, its normal score, and the TOST's smaller normal score."""
     diff, se, df = welch(np.atleast_2d(a), np.atleast_2d(b), np.array(m), np.array(o))
     with np.errstate(invalid="ignore", divide="ignore"):
         z = score(diff / se, df)
         z_eq = np.minimum(score((diff + margin) / se, df), score((margin - diff) / se, df))
-    varies = se > 0
+    return diff, z, z_eq, se > 0
+
+
+def decide(a: np.ndarray, b: np.ndarray, plan: Plan, margin: float, alpha: float = ALPHA, calibration: int = CALIBRATION_REPS):
+    """The procedure on pre-drawn seeds oriented so that higher is better: a (R, m_K), b (R, o_K) ->
+    (verdict codes (R,), the look index it stopped at (R,)). Looks where no side varies continue."""
+    m, o = plan.model, plan.other
+    cd, ce, cf = boundaries(m, o, alpha, RHO, RHO_EQUIVALENCE, calibration)
+    diff, z, z_eq, varies = _scores(a, b, m, o, margin)
     different = varies & (np.abs(z) >= cd)
     equivalent = varies & (z_eq >= ce)
-    stop = different | equivalent
+    futile = varies & (z_eq >= cf) & plan.futility
+    stop = different | equivalent | futile
     k = np.where(stop.any(1), stop.argmax(1), len(m) - 1)
     rows = np.arange(len(k))
-    verdict = np.where(different[rows, k], np.where(diff[rows, k] > 0, BETTER, WORSE), np.where(equivalent[rows, k], EQUIVALENT, UNDECIDED))
+    verdict = np.select(
+        [different[rows, k], equivalent[rows, k], futile[rows, k]],
+        [np.where(diff[rows, k] > 0, BETTER, WORSE), EQUIVALENT, FUTILE],
+        UNDECIDED,
+    )
     return verdict, k
 
 
 def powers(
-    m: tuple[int, ...],
-    o: tuple[int, ...],
-    margin: float,
-    sd: float,
-    alpha: float = ALPHA,
-    reps: int = POWER_REPS,
-    seed: int = 0,
-    calibration: int = CALIBRATION_REPS,
+    plan: Plan, margin: float, sd: float, alpha: float = ALPHA, reps: int = POWER_REPS, seed: int = 0, calibration: int = CALIBRATION_REPS
 ):
     """Simulated (P(better | Δ = margin), P(equivalent | Δ = 0)) of the design with normal seeds of `sd`."""
     rng = np.random.default_rng(seed)
-    shifted, _ = decide(rng.normal(margin, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), m, o, margin, alpha, calibration)
-    null, _ = decide(rng.normal(0, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), m, o, margin, alpha, calibration)
+    m, o = plan.model, plan.other
+    shifted, _ = decide(rng.normal(margin, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), plan, margin, alpha, calibration)
+    null, _ = decide(rng.normal(0, sd, (reps, m[-1])), rng.normal(0, sd, (reps, o[-1])), plan, margin, alpha, calibration)
     return float(np.mean(shifted == BETTER)), float(np.mean(null == EQUIVALENT))
 
 
-def fixed_n(margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, power: float = POWER, cap: int = 300) -> int:
+def fixed_n(
+    margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, power: float = POWER, cap: int = 300, strict: bool = False
+) -> int:
     """The fixed design of the same power, by the same simulation: the fewest model seeds n whose single
-    look (the other with max(n, free_other) seeds; Welch at α two-sided, then TOST at α) has `power` for
-    "better" at a difference of one margin and for "equivalent" at none."""
-    # start at the normal-theory n of the TOST (the larger of the two for a balanced design), then walk
-    # to the fewest n that passes: down while n - 1 passes, else up until n passes
-    z = stats.norm.isf(alpha) + stats.norm.isf((1 - power) / 2)
+    look (the other with max(n, free_other) seeds; Welch at α two-sided) has `power` for "better" at a
+    difference of one margin; `strict`: and (TOST at α) for "equivalent" at none."""
+    # start at the normal-theory n (the TOST's for a strict design, the larger of the two), then walk to
+    # the fewest n that passes: down while n - 1 passes, else up until n passes
+    z = stats.norm.isf(alpha if strict else alpha / 2) + stats.norm.isf((1 - power) / 2 if strict else 1 - power)
     n = int(min(cap, max(2, round(2 * (z * sd / margin) ** 2))))
 
     def ok(k: int) -> bool:
-        return min(single_powers(k, max(k, free_other), margin, sd, alpha)) >= power
+        both = single_powers(k, max(k, free_other), margin, sd, alpha)
+        return (min(both) if strict else both[0]) >= power
 
     if ok(n):
         while n > 2 and ok(n - 1):
@@ -232,16 +255,17 @@ def design_spread(sd_other: float, pilot, free_other: int) -> float:
 
 @lru_cache(maxsize=64)
 def design(
-    margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, step: int = 1, cap: int = CAP
-) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The look schedule whose last look is the fewest model seeds giving 80 % power for both verdicts at
-    a spread `sd` of both sides (normal seeds), at most `cap`. The search starts just above the fixed
-    design's n (exact boundaries cost ~5-20 % more at the last look): 0.1-0.5 s up to 15 seeds, ~3 s for 60-80.
-    """
-    n = min(max(3, round(1.05 * fixed_n(margin, sd, free_other, alpha, cap=cap)) - 1), cap)
+    margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, step: int = 1, cap: int = CAP, strict: bool = False
+) -> Plan:
+    """The plan whose last look is the fewest model seeds giving 80 % power for "better" at a difference
+    of one margin (`strict`: and for "equivalent" at none, with no futility stop) at a spread `sd` of both
+    sides (normal seeds), at most `cap`. The search starts near the fixed design's n (the sequential
+    design's last look is 0-40 % above it): up to 1.6 s for 17 seeds, 5-8 s for 70-90."""
+    n = min(max(PILOT, round((1.05 if strict else 0.95) * fixed_n(margin, sd, free_other, alpha, cap=cap, strict=strict)) - 1), cap)
     while True:  # up in ~3 % steps: bigger strides, then back, took half the time but 1 point of the seeds saved
-        plan = schedule(looks(n, step), free_other)
-        if n >= cap or min(powers(*plan, margin, sd, alpha, calibration=CALIBRATION_REPS // 5)) >= POWER + POWER_SLACK:
+        plan = schedule(looks(n, step), free_other, futility=not strict)
+        better, equivalent = powers(plan, margin, sd, alpha, calibration=CALIBRATION_REPS // 5)
+        if n >= cap or min(better, equivalent if strict else 1.0) >= POWER + POWER_SLACK:
             return plan
         n = min(cap, n + max(1, round(0.03 * n)))
 
@@ -250,23 +274,21 @@ def design(
 class Look:
     n: int  # the model's seeds
     n_other: int
-    verdict: str  # "better" | "worse" | "equivalent" | "continue" | "undecided"
+    verdict: str  # "better" | "worse" | "equivalent" | "futile" | "continue" | "undecided"
     diff: float  # mean(model) - mean(other), in the metric's units
     interval: tuple[float, float]  # diff ± the equivalence boundary: equivalent when inside ±margin
     p_difference: float  # nominal two-sided Welch p at this look
     alpha_k: float  # the nominal level the boundary of this look amounts to
 
 
-def look(
-    model, other, k: int, plan: tuple[tuple[int, ...], tuple[int, ...]], margin: float, higher_is_better: bool, alpha: float = ALPHA
-) -> Look:
-    """The decision at look k with the first plan[0][k] seeds of the model and plan[1][k] of the other."""
-    m, o = plan
+def look(model, other, k: int, plan: Plan, margin: float, higher_is_better: bool, alpha: float = ALPHA) -> Look:
+    """The decision at look k with the first plan.model[k] seeds of the model and plan.other[k] of the other."""
+    m, o = plan.model, plan.other
     sign = 1.0 if higher_is_better else -1.0
     a = sign * np.asarray(model, float)[None, : m[-1]]
     b = sign * np.asarray(other, float)[None, : o[-1]]
     sub = (m[: k + 1], o[: k + 1])
-    cd, ce = boundaries(m, o, alpha, RHO, RHO_EQUIVALENCE)
+    cd, ce, cf = boundaries(m, o, alpha, RHO, RHO_EQUIVALENCE)
     diff, se, df = (float(x[0, k]) for x in welch(a[:, : m[k]], b[:, : o[k]], np.array(sub[0]), np.array(sub[1])))
     last = k == len(m) - 1
     alpha_k = float(2 * stats.norm.sf(cd[k]))
@@ -280,6 +302,8 @@ def look(
         verdict = "better" if diff > 0 else "worse"
     elif z_eq >= ce[k]:
         verdict = "equivalent"
+    elif plan.futility and z_eq >= cf[k]:
+        verdict = "futile"
     else:
         verdict = "undecided" if last else "continue"
     lo, hi = sorted((sign * (diff - half), sign * (diff + half)))

@@ -54,10 +54,18 @@ def write_runs(tmp_path, monkeypatch, plugin, probe_mean: float) -> tuple:
     return results
 
 
-@pytest.mark.parametrize(("probe_mean", "verdict"), [(0.99, "better"), (0.95, "worse"), (0.97, "equivalent")])
-def test_until_decided_reaches_the_verdict_of_the_records(tmp_path, monkeypatch, capsys, plugin_file, probe_mean, verdict):
+@pytest.mark.parametrize(
+    ("probe_mean", "flags", "verdict"),
+    [
+        (0.99, [], "better"),
+        (0.95, [], "worse"),
+        (0.97, [], "futile"),  # no difference of a margin in sight at 3 seeds: the default stops there
+        (0.97, ["--strict-equivalence"], "equivalent"),  # the strict plan runs on until the interval fits
+    ],
+)
+def test_until_decided_reaches_the_verdict_of_the_records(tmp_path, monkeypatch, capsys, plugin_file, probe_mean, flags, verdict):
     results = write_runs(tmp_path, monkeypatch, plugin_file, probe_mean)
-    args = ["compare", "seq_probe", "--problems", "digits", "--against", "mlp", "--preset", "smoke", "--until-decided"]
+    args = ["compare", "seq_probe", "--problems", "digits", "--against", "mlp", "--preset", "smoke", "--until-decided", *flags]
     assert bench([*args, "--results", str(results), "--plugin", str(plugin_file)]) == 0
     out = capsys.readouterr().out
     assert "boundaries calibrated for the looks" in out and "look 1 at 3/30 seeds" in out  # all 30 recorded mlp seeds are free

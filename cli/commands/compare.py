@@ -33,7 +33,13 @@ def add(sub, common) -> None:
     seq.add_argument(
         "--until-decided",
         action="store_true",
-        help="add seeds in rounds until MODEL is better, worse or equivalent to each other model, or --max-seeds is reached",
+        help="add seeds in rounds until MODEL is better or worse than each other model, equivalent to it, or futile "
+        "(a difference of one margin has become unlikely), or --max-seeds is reached",
+    )
+    seq.add_argument(
+        "--strict-equivalence",
+        action="store_true",
+        help="no futility stop: plan enough seeds to show equivalence at α with 80%% power too (a longer plan)",
     )
     seq.add_argument(
         "--margin",
@@ -45,7 +51,7 @@ def add(sub, common) -> None:
         "--max-seeds",
         type=int,
         default=None,
-        help="MODEL's seeds at the last look; default: the fewest giving 80%% power for both verdicts at one margin, from the other model's seed spread (at most 100)",
+        help="MODEL's seeds at the last look; default: the fewest giving 80%% power for 'better' at one margin, from the other model's seed spread (at most 100)",
     )
     seq.add_argument(
         "--step", type=int, default=1, help="seeds added per round (at least; ~10%% from 10 seeds on), after a first look at 3; default 1"
@@ -200,23 +206,30 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         free = 1 if other.deterministic else len(spread)
         sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
         if args.max_seeds or sd == 0:
-            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, other.deterministic))
+            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, other.deterministic, not args.strict_equivalence))
         else:  # sized at the other's spread, or both's when the model's first look's seeds are clearly noisier
             pilot = ensure(task, sq.PILOT, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
-            pair.append(sq.design(margin, sq.design_spread(sd, list(pilot.values()), free), free, alpha, args.step))
+            design_sd = sq.design_spread(sd, list(pilot.values()), free)
+            pair.append(sq.design(margin, design_sd, free, alpha, args.step, strict=args.strict_equivalence))
+    futility = (
+        "no futility stop"
+        if args.strict_equivalence
+        else f"futile when a difference of one margin would stop there ≤ {sq.FUTILITY:.0%} of the time"
+    )
     print(
-        f"compare {args.model} until decided: looks at {'; '.join(', '.join(f'{m}/{o}' for m, o in zip(*p[3])) for p in pairs)} seeds "
-        f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO} and {sq.RHO_EQUIVALENCE}), α = {sq.ALPHA} split over {len(pairs)} comparison(s)",
+        f"compare {args.model} until decided: looks at {'; '.join(', '.join(f'{m}/{o}' for m, o in zip(p[3].model, p[3].other)) for p in pairs)} seeds "
+        f"({args.model}/other), boundaries calibrated for the looks (Wang-Tsiatis ρ = {sq.RHO}, {sq.RHO_EQUIVALENCE} and {sq.RHO_FUTILITY}), "
+        f"α = {sq.ALPHA} split over {len(pairs)} comparison(s), {futility}",
         flush=True,
     )
     open_pairs, verdicts = list(pairs), {}
-    for k in range(max(len(p[3][0]) for p in pairs)):
+    for k in range(max(len(p[3].model) for p in pairs)):
         for pair in list(open_pairs):
             task, other, margin, plan_k = pair
-            if k >= len(plan_k[0]):
+            if k >= len(plan_k.model):
                 continue
-            mine = ensure(task, plan_k[0][k], args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
-            theirs = ensure(other, plan_k[1][k], [], None)
+            mine = ensure(task, plan_k.model[k], args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
+            theirs = ensure(other, plan_k.other[k], [], None)
             hib = task.refs().get("higher_is_better", reg.family(task.family).higher_is_better)
             lk = sq.look(list(mine.values()), list(theirs.values()), k, plan_k, margin, hib, alpha)
             print(
@@ -236,6 +249,11 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         word = f"undecided at {lk.n} seeds" if lk.verdict == "undecided" else lk.verdict
         interval = f"{lk.diff:+.4g} [{lk.interval[0]:+.4g}, {lk.interval[1]:+.4g}]"
         print(f"| {problem} | {name} | {word} | {interval} | {margin:.4g} | {n_mine} / {n_theirs} |")
+    print(
+        f"better / worse: wrong ≤ {sq.ALPHA:.0%} of the time when the two are equal; equivalent: the interval lies inside ±margin, "
+        f"wrong ≤ {sq.ALPHA:.0%} when they differ by one margin; futile: more seeds are unlikely to show a difference of one margin, "
+        f"which would stop here ≤ {sq.FUTILITY:.0%} of the time (docs/reproducibility.md)"
+    )
     return 0
 
 
