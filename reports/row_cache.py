@@ -9,7 +9,9 @@ Like git's index, the cache does not trust a file changed in the last `RACY_S` s
 same size inside the filesystem's timestamp granularity would look unchanged): such a task is read and
 not cached. Tasks of fewer than `MIN_RUNS` runs are not cached either: reading them is as quick as the
 check. The cache lives in $BENCH_ROWS_CACHE (default ~/.cache/benchsuite/report-rows), one pickle per
-task directory; a cache that cannot be written or read is ignored, never an error.
+task directory; a cache that cannot be written or read is ignored, never an error. A pickle used by no
+report for `KEEP_DAYS` days (a results directory deleted or moved) is removed when the next one is
+written, so the cache does not grow without bound.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 MIN_RUNS = 32
 RACY_S = 2.0
 VERSION = 2  # bump when the row layout (reports/records.py `_row`) changes
+KEEP_DAYS = 30
 
 
 def cache_dir() -> Path:
@@ -56,12 +59,19 @@ def _path(task_dir: str, source: str) -> Path:
 
 def get(task_dir: str, source: str, stamp: tuple) -> tuple[pd.DataFrame, list[str]] | None:
     """The cached (rows, warning lines) of the task, or None when there are none for exactly this `stamp`."""
+    path = _path(task_dir, source)
     try:
-        with open(_path(task_dir, source), "rb") as f:
+        with open(path, "rb") as f:
             cached_stamp, frame, lines = pickle.load(f)
     except Exception:  # missing, cut short, from another pandas: read the records instead
         return None
-    return (frame, lines) if cached_stamp == stamp else None
+    if cached_stamp != stamp:
+        return None
+    try:
+        os.utime(path)  # used today: kept for another KEEP_DAYS
+    except OSError:
+        pass
+    return frame, lines
 
 
 def put(task_dir: str, source: str, stamp: tuple, frame: pd.DataFrame, lines: list[str]) -> None:
@@ -80,3 +90,21 @@ def put(task_dir: str, source: str, stamp: tuple, frame: pd.DataFrame, lines: li
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+    prune()
+
+
+def prune(keep_days: float = KEEP_DAYS) -> int:
+    """Remove the pickles no report has used for `keep_days` days; the number removed."""
+    cutoff, removed = time.time() - keep_days * 86400, 0
+    try:
+        entries = list(os.scandir(cache_dir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.name.endswith(".pkl") and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -94,3 +94,19 @@ def test_an_unreadable_cache_is_ignored(task):
     for f in Path(os.environ["BENCH_ROWS_CACHE"]).glob("*.pkl"):
         f.write_bytes(b"not a pickle")
     assert len(records.load(task)) == RUNS
+
+
+def test_a_pickle_no_report_used_for_a_month_goes_and_one_in_use_stays(task):
+    """A deleted results directory leaves its pickle behind: the next write removes it once it is older
+    than KEEP_DAYS; a report that hits a pickle dates it today, so one in use is never removed."""
+    cache = Path(os.environ["BENCH_ROWS_CACHE"])
+    records.load(task)
+    (kept,) = cache.glob("*.pkl")
+    stale = cache / "0123abcd.pkl"  # the pickle of a results directory deleted long ago
+    stale.write_bytes(b"")
+    month = time.time() - (row_cache.KEEP_DAYS + 1) * 86400
+    for path in (stale, kept):
+        os.utime(path, (month, month))
+    records.load(task)  # a hit: the task's pickle is dated today
+    assert time.time() - kept.stat().st_mtime < 60
+    assert row_cache.prune() == 1 and not stale.exists() and kept.exists()
