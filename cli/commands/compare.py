@@ -54,7 +54,7 @@ def add(sub, common) -> None:
         help="MODEL's seeds at the last look; default: the fewest giving 80%% power for 'better' at one margin, from the other model's seed spread (at most 100)",
     )
     seq.add_argument(
-        "--step", type=int, default=1, help="seeds added per round (at least; ~10%% from 10 seeds on), after a first look at 3; default 1"
+        "--step", type=int, default=1, help="seeds added per round (at least; ~5%% from 30 seeds on), after a first look at 3; default 1"
     )
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
