@@ -136,7 +136,7 @@ def main() -> None:
             saved_trained.append(s_trained)
             room.append(n_fixed > sq.PILOT)  # a fixed design of 3 seeds leaves nothing to stop early for
         fixed = f"{n_fixed} ({fixed_trained})" if not capped else f"≥ {n_fixed}"
-        saved = f"{s_model:+.0%} | {s_trained:+.0%}" if not capped else f"— (capped at {sq.CAP}) | —"
+        saved = f"{round(s_model, 2) + 0.0:+.0%} | {round(s_trained, 2) + 0.0:+.0%}" if not capped else f"— (capped at {sq.CAP}) | —"
         print(
             f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {sq.PILOT} … {m_max} ({np.concatenate(lasts).min()}–{np.concatenate(lasts).max()}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
             f"{nm[1]:.1%} \\| {nm[6]:.1%} (resampled {rs[1]:.1%} \\| {rs[6]:.1%}) | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[7]:.1%} \\| {rs[7]:.1%} "
