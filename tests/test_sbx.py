@@ -7,6 +7,7 @@ tasks still list, and a run is refused before it starts, in one line naming the 
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -51,6 +52,25 @@ def test_sbx_standard_presets_are_sb3s(algo, problems):
         sbx = resolve_config(REG.task(f"{problem}_sbx_{algo}"), "standard")
         keys = REG.model(algo).presets[f"{problem}/standard"]
         assert {k: getattr(sbx, k) for k in keys} == {k: getattr(sb3, k) for k in keys}, problem
+
+
+@pytest.mark.parametrize(
+    ("env", "one_thread"),
+    [({}, True), ({"BENCH_THREADS": "1"}, True), ({"BENCH_THREADS": "2"}, False), ({"BENCH_THREADS": "2", "BENCH_THREADS_MAX": "1"}, True)],
+)
+def test_jax_loads_with_the_run_s_threads_even_when_nothing_set_them_yet(monkeypatch, env, one_thread):
+    """Planning loads JAX before the run places its threads: a plain `bench run` or a sweep worker (no
+    BENCH_THREADS) must still get a single-threaded XLA, as the RL family's one-thread default says."""
+    from tasks.rl import sbx_agent
+
+    for var in ("BENCH_THREADS", "BENCH_THREADS_MAX", "OMP_NUM_THREADS", "XLA_FLAGS"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setattr(sbx_agent, "require", lambda *a: None)  # JAX not really loaded here
+    monkeypatch.setattr(sbx_agent.sys, "modules", {k: v for k, v in sys.modules.items() if k != "jax"})
+    sbx_agent.import_sbx("DQN")
+    assert ("--xla_cpu_multi_thread_eigen=false" in os.environ.get("XLA_FLAGS", "")) == one_thread
 
 
 def test_without_sbx_tasks_list_and_a_run_is_refused_in_one_line(bench, results, monkeypatch):

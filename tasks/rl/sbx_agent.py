@@ -30,10 +30,15 @@ _CONTINUOUS = {"action_space": "continuous"}
 
 
 def import_sbx(algorithm: str) -> Any:
-    """SBX, or the one-line refusal naming the extra. JAX sizes its CPU thread pool once, when it loads:
-    a one-thread run (BENCH_THREADS=1 / OMP_NUM_THREADS=1) keeps XLA single-threaded too, so that SBX
-    and SB3 (torch at one thread) are timed on equal terms."""
-    one_thread = "1" in (os.environ.get("BENCH_THREADS"), os.environ.get("OMP_NUM_THREADS"))
+    """SBX, or the one-line refusal naming the extra. JAX sizes its CPU thread pool once, when it loads,
+    and it loads before the run places its threads (planning builds the model to probe it), so the
+    choice is made here the way suite/runner.threads_for makes it for an RL task: one thread (the
+    family's measured default) unless --threads (BENCH_THREADS) asks for more and a sweep worker's share
+    (BENCH_THREADS_MAX) allows it. One thread keeps XLA's Eigen pool off too, so that SBX and SB3 (torch
+    at one thread) are timed on equal terms; without this a plain `bench run` or sweep left JAX two
+    extra busy threads per run (load 4.6 for a 2-worker sweep on 2 cores)."""
+    asked = int(os.environ.get("BENCH_THREADS") or 1)
+    one_thread = min(asked, int(os.environ.get("BENCH_THREADS_MAX") or asked)) <= 1
     if one_thread and "jax" not in sys.modules and "xla_cpu_multi_thread_eigen" not in os.environ.get("XLA_FLAGS", ""):
         os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} --xla_cpu_multi_thread_eigen=false".strip()
     return require("sbx", "sbx", f"SBX's {algorithm}")
