@@ -258,3 +258,33 @@ def test_threads_per_run_default_to_the_family_capped_at_cores_over_workers_unle
     assert threads_for(task) == min(2, __import__("os").cpu_count())  # the family's default, capped by the worker's share
     monkeypatch.setenv("BENCH_THREADS", "1")
     assert threads_for(task) == 1  # --threads wins
+
+
+def test_each_worker_gets_its_own_cores_when_the_threads_fit():
+    from suite.executors.local import core_sets
+
+    assert core_sets([0, 1], 2, 1) == [(0,), (1,)]
+    assert core_sets([0, 1, 2, 3, 4, 5, 6, 7], 2, 4) == [(0, 1, 2, 3), (4, 5, 6, 7)]
+    assert core_sets([2, 5, 7], 3, 1) == [(2,), (5,), (7,)]  # the cores taskset allows, not 0..n-1
+    assert core_sets([0, 1], 2, 2) == [None, None]  # --threads 2 on 2 workers: more threads than cores, no pinning
+    assert core_sets([0, 1, 2, 3], 1, 4) == [None]  # one worker: nothing to keep apart
+
+
+@pytest.mark.skipif(len(__import__("os").sched_getaffinity(0)) < 2, reason="needs 2 cores to keep 2 workers apart")
+def test_two_spawned_workers_are_pinned_to_different_cores():
+    """Real worker processes: pinned before anything heavy loads (JAX sizes its pool from the affinity)."""
+    import os
+    import time
+
+    from suite.executors.local import LocalExecutor
+
+    ex = LocalExecutor(workers=2)
+    try:
+        procs = [ex._spawn().proc for _ in range(2)]
+        deadline = time.time() + 30
+        while time.time() < deadline and not all(len(os.sched_getaffinity(p.pid)) == 1 for p in procs):
+            time.sleep(0.05)
+        sets = [os.sched_getaffinity(p.pid) for p in procs]
+        assert all(len(s) == 1 for s in sets) and sets[0] != sets[1], sets
+    finally:
+        ex.close()

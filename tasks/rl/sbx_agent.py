@@ -34,9 +34,10 @@ def import_sbx(algorithm: str) -> Any:
     and it loads before the run places its threads (planning builds the model to probe it), so the
     choice is made here the way suite/runner.threads_for makes it for an RL task: one thread (the
     family's measured default) unless --threads (BENCH_THREADS) asks for more and a sweep worker's share
-    (BENCH_THREADS_MAX) allows it. One thread keeps XLA's Eigen pool off too, so that SBX and SB3 (torch
-    at one thread) are timed on equal terms; without this a plain `bench run` or sweep left JAX two
-    extra busy threads per run (load 4.6 for a 2-worker sweep on 2 cores)."""
+    (BENCH_THREADS_MAX) allows it. One thread turns XLA's multi-threaded Eigen kernels off, so that SBX and
+    SB3 (torch at one thread) are timed on equal terms. The flag does not stop XLA's pool threads from
+    spinning (an SBX DQN used 1.18 cores at 2,059 steps/s, and 1.00 at 2,698 when pinned to one core):
+    sweep workers are pinned to their own cores for that (suite/executors/local.py)."""
     asked = int(os.environ.get("BENCH_THREADS") or 1)
     one_thread = min(asked, int(os.environ.get("BENCH_THREADS_MAX") or asked)) <= 1
     if one_thread and "jax" not in sys.modules and "xla_cpu_multi_thread_eigen" not in os.environ.get("XLA_FLAGS", ""):
