@@ -10,8 +10,8 @@ same size inside the filesystem's timestamp granularity would look unchanged): s
 not cached. Tasks of fewer than `MIN_RUNS` runs are not cached either: reading them is as quick as the
 check. The cache lives in $BENCH_ROWS_CACHE (default ~/.cache/benchsuite/report-rows), one pickle per
 task directory; a cache that cannot be written or read is ignored, never an error. A pickle used by no
-report for `KEEP_DAYS` days (a results directory deleted or moved) is removed when the next one is
-written, so the cache does not grow without bound.
+report for `KEEP_DAYS` days (a results directory deleted or moved) is removed when a process first
+writes one, so the cache does not grow without bound.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ MIN_RUNS = 32
 RACY_S = 2.0
 VERSION = 2  # bump when the row layout (reports/records.py `_row`) changes
 KEEP_DAYS = 30
+_pruned = False  # this process has pruned the cache once
 
 
 def cache_dir() -> Path:
@@ -90,7 +91,10 @@ def put(task_dir: str, source: str, stamp: tuple, frame: pd.DataFrame, lines: li
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
-    prune()
+    global _pruned
+    if not _pruned:  # once a process: a first report over 1,000 tasks writes 1,000 pickles
+        _pruned = True
+        prune()
 
 
 def prune(keep_days: float = KEEP_DAYS) -> int:

@@ -59,8 +59,14 @@ def threads_for(task: Task) -> int:
     """The run's intra-op threads, chosen on purpose: --threads (BENCH_THREADS), else the problem's
     traits["threads"], else the family's measured default; never more than a sweep worker's share of the
     cores (BENCH_THREADS_MAX) or the machine's cores."""
+    return chosen_threads(int(task.problem.traits.get("threads") or REGISTRY.family(task.family).threads))
+
+
+def chosen_threads(default: int) -> int:
+    """threads_for's rule, for code that must decide before it knows the task (JAX sizes its pool when
+    it loads): --threads (BENCH_THREADS), else `default`, within the sweep worker's and machine's cores."""
     asked = os.environ.get("BENCH_THREADS")
-    n = int(asked) if asked else int(task.problem.traits.get("threads") or REGISTRY.family(task.family).threads)
+    n = int(asked) if asked else default
     cap = int(os.environ.get("BENCH_THREADS_MAX") or os.cpu_count() or 1)  # a sweep's share of the cores
     return max(1, min(n, cap, os.cpu_count() or 1))
 

@@ -32,14 +32,16 @@ _CONTINUOUS = {"action_space": "continuous"}
 def import_sbx(algorithm: str) -> Any:
     """SBX, or the one-line refusal naming the extra. JAX sizes its CPU thread pool once, when it loads,
     and it loads before the run places its threads (planning builds the model to probe it), so the
-    choice is made here the way suite/runner.threads_for makes it for an RL task: one thread (the
-    family's measured default) unless --threads (BENCH_THREADS) asks for more and a sweep worker's share
-    (BENCH_THREADS_MAX) allows it. One thread turns XLA's multi-threaded Eigen kernels off, so that SBX and
+    choice is made here by suite/runner.threads_for's rule for an RL task: one thread (the family's
+    measured default) unless --threads (BENCH_THREADS) asks for more and a sweep worker's share
+    (BENCH_THREADS_MAX) and the cores allow it. One thread turns XLA's multi-threaded Eigen kernels off, so that SBX and
     SB3 (torch at one thread) are timed on equal terms. The flag does not stop XLA's pool threads from
     spinning (an SBX DQN used 1.18 cores at 2,059 steps/s, and 1.00 at 2,698 when pinned to one core):
     sweep workers are pinned to their own cores for that (suite/executors/local.py)."""
-    asked = int(os.environ.get("BENCH_THREADS") or 1)
-    one_thread = min(asked, int(os.environ.get("BENCH_THREADS_MAX") or asked)) <= 1
+    from suite.registry import REGISTRY
+    from suite.runner import chosen_threads
+
+    one_thread = chosen_threads(REGISTRY.family("rl").threads) == 1
     if one_thread and "jax" not in sys.modules and "xla_cpu_multi_thread_eigen" not in os.environ.get("XLA_FLAGS", ""):
         os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} --xla_cpu_multi_thread_eigen=false".strip()
     return require("sbx", "sbx", f"SBX's {algorithm}")
