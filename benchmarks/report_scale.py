@@ -53,9 +53,10 @@ def curve_bytes(kind: str, final: float, variant: int) -> bytes:
     return buf.getvalue()
 
 
-def build(results: Path, runs: int) -> int:
+def build(results: Path, runs: int, index: bool = True) -> int:
     """`runs` records: every problem × model entry gets ceil(runs / 1,000) seeds (10 at 10,000 runs, 1,000 at 1M),
-    written plainly (no fsync, no staging: synthetic data need no crash safety, and 1M records must build in minutes)."""
+    written plainly (no fsync, no staging: synthetic data need no crash safety, and 1M records must build in minutes),
+    each task's run index with them, as runs append it (`--no-index`: without, as records written before it existed)."""
     rng = np.random.default_rng(0)
     seeds = max(SEEDS, -(-runs // (PROBLEMS * MODELS)))
     cls_curves = [curve_bytes("cls", 0.5 + 0.02 * m, m) for m in range(MODELS)]
@@ -65,9 +66,10 @@ def build(results: Path, runs: int) -> int:
         rl = p < RL_PROBLEMS
         for m in range(MODELS):
             skill = 0.5 + 0.02 * m
+            lines: list[str] = []
             for s in range(seeds):
                 if n >= runs:
-                    return n
+                    break
                 if rl:
                     ret = float(np.clip(100 + 16 * m + rng.normal(0, 30), 0, 500))
                     secs = float(20 + 400 / (m + 1) + rng.normal(0, 3)) if ret > 350 else None
@@ -89,10 +91,17 @@ def build(results: Path, runs: int) -> int:
                 d = store.run_path(results, rec["task"], rec["run_id"])
                 d.mkdir(parents=True, exist_ok=True)
                 (d / store.CURVES_FILE).write_bytes(data)
-                (d / store.RESULT_FILE).write_text(json.dumps(rec))
+                (d / store.RESULT_FILE).write_text(text := json.dumps(rec))
+                lines.append(store.index_line(d, text))  # the run index's line, as `store.publish` appends it
                 n += 1
                 if n % 100_000 == 0:
                     print(f"  {n:,} records", flush=True)
+            if lines and index:  # the task's run index, one write for its runs
+                Path(store.index_path(d.parent)).parent.mkdir(exist_ok=True)
+                with open(store.index_path(d.parent), "a", encoding="utf-8") as f:
+                    f.write("".join(lines))
+            if n >= runs:
+                return n
     return n
 
 
@@ -101,13 +110,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=PROBLEMS * MODELS * SEEDS)
     ap.add_argument("--keep", default=None, help="build the records here and keep them (default: a temporary directory)")
     ap.add_argument("--build-only", action="store_true", help="build the records (with --keep) and stop")
+    ap.add_argument("--no-index", action="store_true", help="no run index (records written before the index existed): every record is read")
     a = ap.parse_args()
     tmp = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="report-scale-"))
     results = tmp / "results"
     try:
         t0 = time.perf_counter()
         if not results.is_dir():
-            n = build(results, a.runs)
+            n = build(results, a.runs, index=not a.no_index)
             print(f"built {n} records with curves in {time.perf_counter() - t0:.1f} s under {results}")
         if a.build_only:
             return

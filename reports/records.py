@@ -1,8 +1,9 @@
 """Run records → one tidy DataFrame row per run (metrics flattened as `metric:<name>` columns).
 
-Reading is the slow part of a large report, so records are read with `os.scandir` and a thread pool
-(file reads release the GIL) and curves are never read here: `reports.curves` reads them only for
-what is plotted.
+Reading is the slow part of a large report, so a task's records come from its run index
+(`suite.store.read_index`: one file a task, each line used only while the run's files are the ones it
+names), the rest are read with `os.scandir` and a thread pool (file reads release the GIL), and curves
+are never read here: `reports.curves` reads them only for what is plotted.
 
 A bad file costs one warning line, never the report: a truncated or foreign `result.json`, a record
 of a newer schema, or a malformed one is left out with its path and the reason; a record whose
@@ -122,8 +123,8 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
         curve_metric=curve,
         cpu=(rec.get("env") or {}).get("cpu"),
         hardware=hardware(rec.get("env")),
-        artifacts=json.dumps(rec.get("artifacts") or []),
-        board_metrics=json.dumps(rank.get("columns") or []),  # the secondary columns its family shows
+        artifacts=_dumps(rec.get("artifacts")),
+        board_metrics=_dumps(rank.get("columns")),  # the secondary columns its family shows
         source=source,
         dir=rec.get("_dir"),
     )
@@ -133,6 +134,10 @@ def _row(rec: dict, family: str, rank: dict, source: str) -> dict:
         if spec.get("agg") == "test" and isinstance(spec.get("test"), dict):
             row[f"test:{spec['metric']}"] = paired.paired_inputs(rec, spec["test"])
     return row
+
+
+def _dumps(items: list | None) -> str:
+    return json.dumps(items) if items else "[]"  # most runs have none: 10 µs a row saved at a million rows
 
 
 def _bound(ref: dict, i: int) -> float | None:
@@ -163,16 +168,31 @@ def _read(path: str, check: bool = True) -> tuple[dict | None, list[str]]:
     if rec is not None:
         rec["_dir"] = path
     if rec is not None and check:
-        arts = rec.get("artifacts") or []
-        inside = [a for a in arts if _inside(a["path"])]
-        if len(inside) < len(arts):  # the report copies artifacts into the page: only from the run's own directory
-            outside = ", ".join(repr(a["path"]) for a in arts if a not in inside)
-            problems.append(f"{os.path.join(path, store.RESULT_FILE)}: artifact path {outside} leads out of the run directory; left out")
-            rec["artifacts"] = inside
+        _vet(rec, path, problems)
         why = curves_problem(path)
         if why:
             problems.append(f"{os.path.join(path, store.CURVES_FILE)}: {why}; the run is reported without its curves")
     return rec, problems
+
+
+def _indexed(rec: dict, path: str) -> tuple[dict | None, list[str]]:
+    """`_read` of a record taken from the task's index, whose files are unchanged since it was published
+    (so its curves file is the whole one that run wrote)."""
+    why = store.record_problem(rec)
+    if why:
+        return None, [f"{os.path.join(path, store.RESULT_FILE)}: {why}"]
+    rec["_dir"], problems = path, []
+    _vet(rec, path, problems)
+    return rec, problems
+
+
+def _vet(rec: dict, path: str, problems: list[str]) -> None:
+    arts = rec.get("artifacts") or []
+    inside = [a for a in arts if _inside(a["path"])]
+    if len(inside) < len(arts):  # the report copies artifacts into the page: only from the run's own directory
+        outside = ", ".join(repr(a["path"]) for a in arts if a not in inside)
+        problems.append(f"{os.path.join(path, store.RESULT_FILE)}: artifact path {outside} leads out of the run directory; left out")
+        rec["artifacts"] = inside
 
 
 def _inside(rel: str) -> bool:
@@ -279,22 +299,30 @@ def load(
     files = (store.RESULT_FILE, store.CURVES_FILE)
     frames, problems = [], []
     with ThreadPoolExecutor(max_workers=8) as pool:
-        # Stat calls from one thread: eight of them fighting for the GIL were measured slower.
-        stamps = [row_cache.fingerprint(dirs, files) if len(dirs) >= row_cache.MIN_RUNS else () for _, dirs in groups]
-        jobs, small = [], []  # what to read: a cached-to-be task each, the small tasks in batches
+        # Stat calls from one thread: eight of them fighting for the GIL were measured slower. A task with a
+        # run index is stamped whatever its size: the stamps say which of its lines still hold.
+        stamps = [
+            row_cache.fingerprint(dirs, files) if len(dirs) >= row_cache.MIN_RUNS or os.path.exists(store.index_path(t)) else ()
+            for t, dirs in groups
+        ]
+        jobs, small, batch = [], [], 0  # what to read: a cached-to-be task each, the small tasks in batches
         for (task_dir, dirs), stamp in zip(groups, stamps):
-            hit = row_cache.get(task_dir, source, stamp) if stamp else None
+            hit = row_cache.get(task_dir, source, stamp) if len(dirs) >= row_cache.MIN_RUNS else None
             if hit is not None:
                 frames.append(hit[0])
                 problems += hit[1]
-            elif stamp:
-                jobs.append((task_dir, stamp, dirs))
+            elif len(dirs) >= row_cache.MIN_RUNS:
+                jobs.append((task_dir, stamp, [(task_dir, dirs, stamp)]))
             else:
-                small += dirs
-        jobs += [(None, (), small[i : i + READ_BATCH]) for i in range(0, len(small), READ_BATCH)]
+                small.append((task_dir, dirs, stamp))
+                batch += len(dirs)
+                if batch >= READ_BATCH:
+                    jobs.append((None, (), small))
+                    small, batch = [], 0
+        jobs += [(None, (), small)] if small else []
         # Each job's records become rows as they are read: a million records never sit in memory at once.
         for (task_dir, stamp, _), (frame, lines) in zip(jobs, pool.map(lambda job: _read_frame(job[2], source), jobs)):
-            if stamp:
+            if task_dir is not None:
                 row_cache.put(task_dir, source, stamp, frame, lines)
             frames.append(frame)
             problems += lines
@@ -309,10 +337,19 @@ def load(
 READ_BATCH = 2000  # runs of small tasks read into one frame (a frame per 10-run task costs more than its reading)
 
 
-def _read_frame(dirs: list[str], source: str) -> tuple[pd.DataFrame, list[str]]:
-    """(rows, warning lines) of these run directories."""
-    outs = [_read(d) for d in dirs]
-    return records_frame([rec for rec, _ in outs if rec is not None], source), [line for _, ls in outs for line in ls]
+def _read_frame(groups: list[tuple[str, list[str], tuple]], source: str) -> tuple[pd.DataFrame, list[str]]:
+    """(rows, warning lines) of these (task directory, run directories, their stamps) groups: a run whose
+    files match its line in the task's index (`store.read_index`) is taken from there, any other is read."""
+    recs, problems = [], []
+    for task_dir, dirs, stamp in groups:
+        index = store.read_index(task_dir) if stamp else {}
+        for i, d in enumerate(dirs):
+            line = index.get(stamp[i][0]) if index else None
+            rec, lines = _indexed(line[1], d) if line is not None and line[0] == stamp[i][1:] else _read(d)
+            if rec is not None:
+                recs.append(rec)
+            problems += lines
+    return records_frame(recs, source), problems
 
 
 def load_with_baseline(

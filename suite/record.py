@@ -139,6 +139,7 @@ def mirror(record: dict[str, Any], final: Path, results: Path, wandb_mode: str |
         record["tracking"] = tracked
         try:
             store.write_json_atomic(final / store.RESULT_FILE, _stored(record))
+            store.index_run(final)
         except OSError as exc:  # e.g. the disk filled up: the published record stays as it was
             print(
                 f"bench: warning: could not note the wandb mirror in {final / store.RESULT_FILE} ({exc.strerror or exc})", file=sys.stderr

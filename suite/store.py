@@ -13,6 +13,11 @@ killed process never leaves half a record; readers skip hidden directories. What
   directory shared by several machines (NFS, a Ray cluster) has only this host's dead runs cleaned;
 - the parts of a record path are checked where the path is built: no task or run id can lead out of
   the results directory.
+
+Each task also has a run index, `<results>/.runs/<task>.jsonl`: `publish` appends the record it published,
+one line, so that a report over a million records reads a file per task instead of two per run. The
+records stay the truth: a line is used only while the run's two files have the (size, mtime, inode)
+it names (`read_index`), and anything else is read from the files.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from suite.errors import UserError
 
@@ -123,7 +130,7 @@ def read_record(run_dir: Path, problems: list[str] | None = None, check: bool = 
     except (OSError, UnicodeDecodeError) as exc:
         return _note(problems, path, f"unreadable ({type(exc).__name__}: {exc})")
     try:
-        rec = json.loads(text)
+        rec = parse_json(text)
     except json.JSONDecodeError as exc:
         cut = text.lstrip().startswith("{") and not text.rstrip().endswith("}")
         why = f"truncated JSON (cut off after {len(text)} bytes)" if cut else f"not valid JSON ({exc.msg} at line {exc.lineno})"
@@ -135,6 +142,15 @@ def read_record(run_dir: Path, problems: list[str] | None = None, check: bool = 
         if why:
             return _note(problems, path, why)
     return rec
+
+
+def parse_json(text: str | bytes) -> Any:
+    """json.loads, by orjson (3-7x faster on records); what only json reads (NaN and Infinity, which a
+    diverged run's metrics may hold) and what neither reads go to json, which says what is wrong."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _note(problems: list[str] | None, path: Path, why: str) -> None:
@@ -237,14 +253,15 @@ def publish(staging: Path, final: Path) -> None:
     if final.exists() and _exchange(staging, final):
         fsync_dir(final.parent)
         shutil.rmtree(staging, ignore_errors=True)  # the old record; hidden, so no reader sees it
-        return
-    try:
-        os.rename(staging, final)
-    except OSError as exc:
-        if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-            raise
-        _swap_by_two_renames(staging, final)
-    fsync_dir(final.parent)
+    else:
+        try:
+            os.rename(staging, final)
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                raise
+            _swap_by_two_renames(staging, final)
+        fsync_dir(final.parent)
+    index_run(final)
 
 
 _RENAME_EXCHANGE = 2
@@ -285,6 +302,70 @@ def _swap_by_two_renames(staging: Path, final: Path) -> None:
         raise
     fsync_dir(final.parent)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+# -- the run index ---------------------------------------------------------------------------------
+
+INDEX_DIR = ".runs"  # hidden: no reader takes it for a task
+
+
+def index_path(task_dir: str | Path) -> str:
+    """`<results>/.runs/<task>.jsonl`, beside the task directories, so that those hold runs only."""
+    head, task = os.path.split(os.path.normpath(task_dir))
+    return os.path.join(head, INDEX_DIR, task + ".jsonl")
+
+
+def file_stamp(path: str) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of a file, None when it is missing: what tells a rewritten file from the one indexed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def index_run(run_dir: Path) -> None:
+    """Append the record now in `run_dir` to its task's index. Called after every write of a published
+    record; a failure is ignored, since a run the index misses is only read the slow way.
+
+    One `write` of one line with O_APPEND: on a local filesystem concurrent runs' lines do not interleave
+    (elsewhere a mixed line fails to parse and its runs are read from their files)."""
+    try:
+        line = index_line(run_dir, (run_dir / RESULT_FILE).read_text(encoding="utf-8"))
+        path = index_path(run_dir.parent)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+    except (OSError, ValueError):
+        pass
+
+
+def index_line(run_dir: Path, text: str) -> str:
+    """The index line of the record `text` in `run_dir`, with the stamps its two files have now."""
+    files = [file_stamp(os.path.join(run_dir, name)) for name in (RESULT_FILE, CURVES_FILE)]
+    record = json.dumps(parse_json(text), separators=(",", ":"))  # json: NaN stays NaN (orjson writes null)
+    return f'{{"run":{json.dumps(run_dir.name)},"files":{json.dumps(files)},"record":{record}}}\n'
+
+
+def read_index(task_dir: str) -> dict[str, tuple[tuple, dict]]:
+    """{run directory name: ((result.json stamp, curves.parquet stamp), record)} from a task's index, the
+    last line of a run winning. A line cut short (a killed append) or garbled is skipped, never an error."""
+    try:
+        with open(index_path(task_dir), "rb") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return {}
+    out = {}
+    for line in lines:
+        try:
+            entry = parse_json(line)
+            out[entry["run"]] = (tuple(tuple(s) if s else None for s in entry["files"]), entry["record"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
