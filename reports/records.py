@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -298,30 +298,30 @@ def load(
     groups = task_run_dirs(Path(results), task_id, tasks)
     files = (store.RESULT_FILE, store.CURVES_FILE)
     frames, problems = [], []
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        # Stat calls from one thread: eight of them fighting for the GIL were measured slower. A task with a
-        # run index is stamped whatever its size: the stamps say which of its lines still hold.
-        stamps = [
-            row_cache.fingerprint(dirs, files) if len(dirs) >= row_cache.MIN_RUNS or os.path.exists(store.index_path(t)) else ()
-            for t, dirs in groups
-        ]
-        jobs, small, batch = [], [], 0  # what to read: a cached-to-be task each, the small tasks in batches
-        for (task_dir, dirs), stamp in zip(groups, stamps):
-            hit = row_cache.get(task_dir, source, stamp) if len(dirs) >= row_cache.MIN_RUNS else None
-            if hit is not None:
-                frames.append(hit[0])
-                problems += hit[1]
-            elif len(dirs) >= row_cache.MIN_RUNS:
-                jobs.append((task_dir, stamp, [(task_dir, dirs, stamp)]))
-            else:
-                small.append((task_dir, dirs, stamp))
-                batch += len(dirs)
-                if batch >= READ_BATCH:
-                    jobs.append((None, (), small))
-                    small, batch = [], 0
-        jobs += [(None, (), small)] if small else []
+    # Stat calls from one thread: eight of them fighting for the GIL were measured slower. A task with a
+    # run index is stamped whatever its size: the stamps say which of its lines still hold.
+    stamps = [
+        row_cache.fingerprint(dirs, files) if len(dirs) >= row_cache.MIN_RUNS or os.path.exists(store.index_path(t)) else ()
+        for t, dirs in groups
+    ]
+    jobs, small, batch = [], [], 0  # what to read: a cached-to-be task each, the small tasks in batches
+    for (task_dir, dirs), stamp in zip(groups, stamps):
+        hit = row_cache.get(task_dir, source, stamp) if len(dirs) >= row_cache.MIN_RUNS else None
+        if hit is not None:
+            frames.append(hit[0])
+            problems += hit[1]
+        elif len(dirs) >= row_cache.MIN_RUNS:
+            jobs.append((task_dir, stamp, [(task_dir, dirs, stamp)]))
+        else:
+            small.append((task_dir, dirs, stamp))
+            batch += len(dirs)
+            if batch >= READ_BATCH:
+                jobs.append((None, (), small))
+                small, batch = [], 0
+    jobs += [(None, (), small)] if small else []
+    with _pool(sum(len(dirs) for job in jobs for _, dirs, _ in job[2])) as pool:
         # Each job's records become rows as they are read: a million records never sit in memory at once.
-        for (task_dir, stamp, _), (frame, lines) in zip(jobs, pool.map(lambda job: _read_frame(job[2], source), jobs)):
+        for (task_dir, stamp, _), (frame, lines) in zip(jobs, pool.map(_read_frame, [job[2] for job in jobs], [source] * len(jobs))):
             if task_dir is not None:
                 row_cache.put(task_dir, source, stamp, frame, lines)
             frames.append(frame)
@@ -335,6 +335,26 @@ def load(
 
 
 READ_BATCH = 2000  # runs of small tasks read into one frame (a frame per 10-run task costs more than its reading)
+# Runs to read (not from the row cache) from which they are read in processes, one a core: parsing and
+# row-making hold the GIL (about 45 µs of CPU a run), and a frame comes back pickled for 3 µs a row.
+PROCESS_MIN = 20_000
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _pool(runs: int) -> Executor:
+    """Threads for a few runs (their file reads release the GIL); for many, a process a usable core, forked
+    from a fresh server that has imported this module, never from this process and its threads."""
+    cores = usable_cores()
+    if runs < PROCESS_MIN or cores < 2:
+        return ThreadPoolExecutor(max_workers=8)
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=min(cores, 8), mp_context=context)
 
 
 def _read_frame(groups: list[tuple[str, list[str], tuple]], source: str) -> tuple[pd.DataFrame, list[str]]:

@@ -95,3 +95,23 @@ def test_a_record_the_reader_cannot_rank_is_refused_from_the_index_as_from_its_f
     path.write_text("".join(json.dumps(e) + "\n" for e in entries))
     assert len(records.load(results)) == 2
     assert "newer than this benchsuite reads" in capsys.readouterr().err
+
+
+def test_reading_in_processes_gives_the_same_rows_as_in_threads(results, monkeypatch, tmp_path):
+    for seed in range(3, 6):
+        synthetic.write(results, synthetic.record("digits", "mlp", seed, 0.8))  # runs the index lacks: read from files
+    threads = records.load(results)
+    monkeypatch.setattr(records, "PROCESS_MIN", 1)
+    monkeypatch.setattr(records, "usable_cores", lambda: 2)  # also where the tests run pinned to one core
+    monkeypatch.setattr(records, "ProcessPoolExecutor", spy := Spy(records.ProcessPoolExecutor))
+    processes = records.load(results)
+    assert spy.made and processes.equals(threads)
+
+
+class Spy:
+    def __init__(self, cls):
+        self.cls, self.made = cls, 0
+
+    def __call__(self, *args, **kwargs):
+        self.made += 1
+        return self.cls(*args, **kwargs)
