@@ -67,8 +67,8 @@ def records(results: Path) -> dict[str, dict]:
     """Every published record by run id; fails the test on any run directory without a whole result.json."""
     out = {}
     for rdir in results.glob("*/*"):
-        if rdir.name.startswith("."):
-            continue  # staging directories of killed runs are hidden and never read as records
+        if rdir.name.startswith(".") or rdir.parent.name.startswith("."):
+            continue  # staging directories of killed runs, and the run index (.runs/), are hidden and never read as records
         rec = json.loads((rdir / "result.json").read_text())  # raises on a partial record
         assert rec["status"] in ("ok", "failed", "diverged") and rec["run_id"] == rdir.name
         assert (rdir / "curves.parquet").is_file()
