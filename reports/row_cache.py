@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from suite import store
+
 MIN_RUNS = 32
 RACY_S = 2.0
 VERSION = 2  # bump when the row layout (reports/records.py `_row`) changes
@@ -36,21 +38,13 @@ def cache_dir() -> Path:
 
 
 def fingerprint(run_dirs: list[str], files: tuple[str, ...]) -> tuple:
-    """(run dir name, then (size, mtime_ns, inode) of each file or None) for every run: what a cached frame must match.
+    """(run dir name, then `store.file_stamp` of each file) for every run: what a cached frame must match,
+    and what a line of the task's run index names (`store.read_index`).
 
     Two stat calls a run and nothing else: at a million runs every microsecond of Python here is a second.
     """
-    stat, out = os.stat, []
-    for d in run_dirs:
-        entry = [d[d.rfind(os.sep) + 1 :]]
-        for name in files:
-            try:
-                st = stat(d + os.sep + name)
-                entry.append((st.st_size, st.st_mtime_ns, st.st_ino))
-            except OSError:
-                entry.append(None)
-        out.append(tuple(entry))
-    return tuple(out)
+    stamp, sep = store.file_stamp, os.sep
+    return tuple((d[d.rfind(sep) + 1 :], *(stamp(d + sep + name) for name in files)) for d in run_dirs)
 
 
 def _path(task_dir: str, source: str) -> Path:
