@@ -37,10 +37,16 @@ def run_smoke(task_id: str, results, overrides: dict | None = None) -> dict:
 
 
 @pytest.mark.parametrize("task_id", sorted(FAST))
-def test_smoke_every_task(task_id, tmp_path):
+def test_smoke_every_task(task_id, tmp_path, monkeypatch):
     """The RL marks of the representatives (time to threshold, curves, zoo presets); every task, plug-in
-    agents and SBX's included, runs against the family protocol in tests/test_contract.py."""
-    rec = run_smoke(task_id, tmp_path)
+    agents and SBX's included, runs against the family protocol in tests/test_contract.py. SB3 writes no
+    log directory of its own (it made an empty /tmp/SB3-<time> a run)."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    rec = run_smoke(task_id, tmp_path / "results")
+    assert not list((tmp_path / "tmp").glob("SB3-*"))
     assert rec["status"] == "ok", rec["error"]
     assert math.isfinite(rec["metrics"]["eval/mean_return"])
     assert math.isfinite(rec["metrics"]["eval/best_mean_return"])

@@ -39,6 +39,15 @@ def make_envs(
     return env
 
 
+def silent_logger() -> Any:
+    """An SB3 logger that writes nothing anywhere. Without one, every `learn` makes an empty
+    `/tmp/SB3-<timestamp>` directory (SB3's `configure(folder=None)`), which a machine that has run the
+    test suite and a few sweeps counted by the thousand. The suite keeps its own curves and records."""
+    from stable_baselines3.common.logger import Logger
+
+    return Logger(folder=None, output_formats=[])
+
+
 def planned_steps(model: Any, total_timesteps: int) -> int:
     """The env steps `model.learn(total_timesteps)` takes: SB3 stops only between whole rollouts, of
     n_steps × n_envs steps on-policy and train_freq × n_envs off-policy, so 50,000 asked in rollouts

@@ -101,7 +101,7 @@ class SB3Agent:
     def learn(self, make_env: Callable[[], Any], total_steps: int, seed: int, logger: Any) -> None:
         from stable_baselines3.common.callbacks import BaseCallback
 
-        from suite.backends.sb3 import StepBar, make_envs
+        from suite.backends.sb3 import StepBar, make_envs, silent_logger
 
         class Checkpoints(BaseCallback):
             """After every env step: the family's `logger.step`, where its periodic evaluation runs."""
@@ -118,6 +118,7 @@ class SB3Agent:
         self.env = make_envs(make_env, cfg.n_envs, seed, normalize=normalize, frame_stack=cfg.frame_stack)
         kwargs = algo_kwargs(cfg, self.hp.values, self.env.action_space)
         self.model = resolve(self.hp.target)(cfg.policy, self.env, seed=seed, device=ctx.device, verbose=0, **kwargs)
+        self.model.set_logger(silent_logger())
         ctx.resources["params"] = sum(p.numel() for p in self.model.policy.parameters())
         bar = StepBar(f"{ctx.task.id} seed {seed}") if ctx.progress else None
         try:

@@ -89,7 +89,7 @@ class SBXAgent:
     def learn(self, make_env: Callable[[], Any], total_steps: int, seed: int, logger: Any) -> None:
         from stable_baselines3.common.callbacks import BaseCallback
 
-        from suite.backends.sb3 import make_envs
+        from suite.backends.sb3 import make_envs, silent_logger
 
         class Checkpoints(BaseCallback):
             """After every env step: the family's `logger.step`, where its periodic evaluation runs."""
@@ -104,6 +104,7 @@ class SBXAgent:
             normalize = {"norm_obs": cfg.norm_obs, "norm_reward": cfg.norm_reward, "gamma": self.hp.get("gamma", 0.99)}
         self.env = make_envs(make_env, cfg.n_envs, seed, normalize=normalize, frame_stack=cfg.frame_stack)
         self.model = self.build(self.env, seed)
+        self.model.set_logger(silent_logger())
         self.model.learn(total_timesteps=total_steps, callback=Checkpoints())
 
     def act(self, obs: Any) -> Any:
