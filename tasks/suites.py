@@ -4,6 +4,7 @@ joins every suite it fits without anyone editing this file.
     bench sweep default --seeds 3                 every task on embedded data, standard budget
     bench sweep default --preset smoke            the same list on the seconds-long budget
     bench sweep classic-control --executor ray    the classic-control RL tasks on a Ray cluster
+    bench sweep classic-control-sbx               the same problems with SBX's agents (the [sbx] extra)
     bench sweep rl                                one suite per family
 
 Problems that need downloads or extras carry `traits["optional"] = True` and stay out of every suite
@@ -34,9 +35,26 @@ def default() -> list[str]:
     return _ids(lambda t: "compression" not in t.families)
 
 
+# SBX's implementations of the zoo's algorithms (the zoo's SB3 presets, run by JAX). TQC and CrossQ
+# have no zoo preset for these problems, and CrossQ takes hours on a CPU: named, never in a suite.
+SBX_ZOO = ("sbx_dqn", "sbx_ppo", "sbx_sac", "sbx_td3")
+
+
+def _classic(t: Task) -> bool:
+    return t.problem.traits.get("group") == "classic-control"
+
+
 def classic_control() -> list[str]:
-    """RL tasks on gymnasium's classic-control environments (CartPole, Acrobot, Pendulum, ...)."""
-    return _ids(lambda t: t.problem.traits.get("group") == "classic-control", family="rl")
+    """SB3's and sb3-contrib's agents on gymnasium's classic-control environments (CartPole, Acrobot,
+    Pendulum, ...) at rl-baselines3-zoo's presets: the pairs the zoo tunes, one sweep to compare with it.
+    The suite's own plain-PyTorch DQN is in the `rl` suite, SBX's agents in `classic-control-sbx`."""
+    return _ids(lambda t: _classic(t) and not t.model.name.startswith(("sbx_", "torch_")), family="rl")
+
+
+def classic_control_sbx() -> list[str]:
+    """The same problems with SBX's DQN, PPO, SAC and TD3 (`pip install 'benchsuite[sbx]'`): the zoo's
+    presets run by JAX, to time against `classic-control`."""
+    return _ids(lambda t: _classic(t) and t.model.name in SBX_ZOO, family="rl")
 
 
 def family_suite(name: str) -> Callable[[], list[str]]:
@@ -56,5 +74,6 @@ def check() -> list[str]:
 REGISTRY.add_suite("default", default)
 REGISTRY.add_suite("check", check)
 REGISTRY.add_suite("classic-control", classic_control)
+REGISTRY.add_suite("classic-control-sbx", classic_control_sbx)
 for _family in FAMILIES_BUILTIN:
     REGISTRY.add_suite(_family, family_suite(_family))

@@ -39,6 +39,13 @@ def test_named_suites_follow_the_registry(reg, monkeypatch):
     monkeypatch.setitem(reg.problems, "zzheavy", heavy)
     assert "zzfake_dqn" in reg.suite("default") and "zzfake_dqn" in reg.suite("classic-control")
     assert "zzfake_dqn" in reg.suite("rl") and "digits_mlp" not in reg.suite("classic-control")
+    # SB3's classic-control suite and SBX's: the same problems and zoo presets, one library each; CrossQ
+    # and TQC (no zoo preset, hours on a CPU) and the suite's own DQN in neither
+    sb3, sbx = reg.suite("classic-control"), reg.suite("classic-control-sbx")
+    assert "zzfake_sbx_dqn" in sbx and "zzfake_sbx_dqn" not in sb3 and "cartpole_ppo" in sb3
+    assert {reg.task(t).model.name for t in sbx} <= {"sbx_dqn", "sbx_ppo", "sbx_sac", "sbx_td3"}
+    assert not [t for t in sb3 if "_sbx_" in t or "_torch_" in t]
+    assert {reg.task(t).problem.name for t in sbx} <= {reg.task(t).problem.name for t in sb3}
     assert not [t for t in reg.suite("default") if t.startswith("zzheavy_")]
     assert not [t for t in reg.suite("classification") if t.startswith("zzheavy_")]
     assert reg.task("zzheavy_mlp")  # still runnable by name

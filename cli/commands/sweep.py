@@ -10,8 +10,9 @@ from suite.executors import EXECUTORS
 DESCRIPTION = """\
 Run every task of each SUITE (or each TASK) for each seed, several at once. A run whose record exists is
 skipped, so rerunning an interrupted sweep does only what is missing; failed and diverged runs are
-kept as they are unless --retry-failed. Suites: default, classic-control, and one per family
-(classification, generation, autoencoding, forecasting, rl); `bench list --what suites` lists them.
+kept as they are unless --retry-failed. Suites: default, classic-control (SB3 at the zoo's presets),
+classic-control-sbx (the same with SBX's agents), and one per family (classification, generation,
+autoencoding, forecasting, rl); `bench list --what suites` lists them.
 """
 
 EXAMPLES = """\
