@@ -143,13 +143,14 @@ def main() -> None:
             f"| {nm[3]:.1f} / {nm[4]:.1f} | {fixed} | {saved} |",
             flush=True,
         )
-    room_ = np.array(room)
-    print(
-        f"mean saving over the tasks (normal fit, capped ones left out): model seeds {np.mean(saved_model):+.1%}, "
-        f"seeds trained {np.mean(saved_trained):+.1%}; over the {room_.sum()} whose fixed design needs more than the first "
-        f"look's {sq.PILOT} seeds: model seeds {np.mean(np.array(saved_model)[room_]):+.1%}, seeds trained "
-        f"{np.mean(np.array(saved_trained)[room_]):+.1%}; CPU {time.process_time() - start:.0f} s"
-    )
+    room_ = np.array(room, bool)
+    line = f"mean saving over the tasks (normal fit, capped ones left out): model seeds {np.mean(saved_model):+.1%}, seeds trained {np.mean(saved_trained):+.1%}"
+    if room_.any():  # none when every task given needs only the first look's seeds
+        line += (
+            f"; over the {room_.sum()} whose fixed design needs more than the first look's {sq.PILOT} seeds: model seeds "
+            f"{np.mean(np.array(saved_model)[room_]):+.1%}, seeds trained {np.mean(np.array(saved_trained)[room_]):+.1%}"
+        )
+    print(f"{line}; CPU {time.process_time() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -110,20 +110,44 @@ def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[n
     """Difference of means, standard error and Welch-Satterthwaite degrees of freedom at every look.
 
     a: (R, m_K) model seeds, b: (R, o_K) other seeds, m, o: (K,) seeds used at each look -> three (R, K).
-    One seed of the other (an exact value) gives the one-sample test against it."""
+    One seed of the other (an exact value) gives the one-sample test against it.
+
+    A side whose seeds so far are all equal (a return at its cap, an accuracy on a finite test set) says
+    nothing of its spread, yet its zero variance would leave the standard error to the other side alone:
+    resampled seeds of mnist1d_mlp (5 accuracies, 4 values) gave 5.8 % false "better/worse" that way. Such
+    a side borrows the other side's spread per seed, and the degrees of freedom are the other side's
+    alone (4.8 % with it; 5.4 % at 100,000 replays, from seeds that tie in part). Ties are found from running minima and maxima, exactly: a cumulative sum of
+    squares leaves ~1e-17 of rounding where the seeds are equal. Both sides tied: se 0, no test."""
     m, o = np.asarray(m), np.asarray(o)
     ca, ca2 = np.cumsum(a, 1), np.cumsum(a * a, 1)
     cb, cb2 = np.cumsum(b, 1), np.cumsum(b * b, 1)
     mean_a, mean_b = ca[:, m - 1] / m, cb[:, o - 1] / o
-    var_a = np.maximum(ca2[:, m - 1] - m * mean_a**2, 0) / (m - 1) / m
-    if (o == 1).all():
-        var_b, df_b = np.zeros_like(var_a), np.ones_like(o)
+    s2_a = np.maximum(ca2[:, m - 1] - m * mean_a**2, 0) / (m - 1)
+    tied_a = _tied(a, m)
+    s2_a[tied_a] = 0.0
+    exact_b = (o == 1).all()
+    if exact_b:
+        s2_b, df_b = np.zeros_like(s2_a), np.ones_like(o)
+        tied_b = np.zeros_like(tied_a)
     else:
-        var_b, df_b = np.maximum(cb2[:, o - 1] - o * mean_b**2, 0) / (o - 1) / o, o - 1
+        s2_b, df_b = np.maximum(cb2[:, o - 1] - o * mean_b**2, 0) / (o - 1), o - 1
+        tied_b = _tied(b, o)
+        s2_b[tied_b] = 0.0
+    df_a = np.broadcast_to(m - 1, s2_a.shape).astype(float)
+    df_b = np.broadcast_to(df_b, s2_b.shape).astype(float)
+    borrow_a, borrow_b = tied_a & ~tied_b & ~exact_b, tied_b & ~tied_a
+    s2_a, s2_b = np.where(borrow_a, s2_b, s2_a), np.where(borrow_b, s2_a, s2_b)
+    var_a, var_b = s2_a / m, s2_b / o
     se = np.sqrt(var_a + var_b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        df = (var_a + var_b) ** 2 / (var_a**2 / (m - 1) + var_b**2 / df_b)
+        df = (var_a + var_b) ** 2 / (var_a**2 / df_a + var_b**2 / df_b)
+    df = np.where(borrow_a, df_b, np.where(borrow_b, df_a, df))
     return mean_a - mean_b, se, np.nan_to_num(df, nan=1.0)
+
+
+def _tied(x: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """(R, K): whether the first n[k] values of each row are all equal."""
+    return np.minimum.accumulate(x, 1)[:, n - 1] == np.maximum.accumulate(x, 1)[:, n - 1]
 
 
 def score(t: np.ndarray, df: np.ndarray) -> np.ndarray:

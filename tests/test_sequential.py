@@ -112,3 +112,31 @@ def test_against_an_exact_entry_it_is_a_one_sample_test():
 def test_a_side_that_does_not_vary_continues():
     plan = sq.schedule(sq.looks(6), free_other=0)
     assert sq.look(np.full(6, 500.0), np.full(6, 500.0), 0, plan, margin=9.6, higher_is_better=True).verdict == "continue"
+
+
+def test_a_side_whose_seeds_tie_borrows_the_other_sides_spread_and_degrees_of_freedom():
+    """Three equal accuracies say nothing of their spread: the standard error takes the other side's
+    per-seed variance for them (not zero), with the other side's degrees of freedom; ties are found
+    exactly, though the cumulative sums leave rounding where the values are equal."""
+    a = np.array([[0.6918, 0.6918, 0.6918, 0.70]])
+    b = np.array([[0.69, 0.70, 0.71, 0.69, 0.70]])
+    diff, se, df = sq.welch(a, b, np.array([3, 4]), np.array([5, 5]))
+    s2 = np.var(b, ddof=1)
+    assert se[0, 0] == pytest.approx(np.sqrt(s2 / 3 + s2 / 5)) and df[0, 0] == 4
+    assert se[0, 1] == pytest.approx(np.sqrt(np.var(a, ddof=1) / 4 + s2 / 5))  # varies at 4: plain Welch
+    _, se, _ = sq.welch(np.full((1, 3), 500.0), np.full((1, 5), 500.0), np.array([3]), np.array([5]))
+    assert se[0, 0] == 0  # both at the cap: no test
+    _, se, df = sq.welch(np.full((1, 3), 0.7), np.array([[0.69]]), np.array([3]), np.array([1]))
+    assert se[0, 0] == 0  # tied against an exact value: no test either
+
+
+def test_resampled_seeds_with_ties_keep_the_false_verdict_rate():
+    """A model against itself, seeds resampled from 5 accuracies that take 4 values (mnist1d_mlp's
+    shape): ties are frequent at the first looks, and false "better/worse" stay ≤ α (2 SE of 4,000
+    replays ≈ 0.007)."""
+    values = np.array([0.6880, 0.6918, 0.6918, 0.6962, 0.6930])
+    plan = sq.schedule(sq.looks(6), free_other=5)
+    rng = np.random.default_rng(3)
+    a, b = rng.choice(values, (4000, plan.model[-1])), rng.choice(values, (4000, plan.other[-1]))
+    verdict, _ = sq.decide(a, b, plan, margin=0.0172)
+    assert np.mean(np.abs(verdict) == 1) <= 0.057
