@@ -115,3 +115,21 @@ class Spy:
     def __call__(self, *args, **kwargs):
         self.made += 1
         return self.cls(*args, **kwargs)
+
+
+def test_stamps_taken_by_threads_when_the_disk_is_slow_are_the_ones_one_thread_takes(results, monkeypatch):
+    """After a reboot each stat waits for the disk, so past a probe the rest are taken by a thread pool, a
+    big task in pieces: the same stamps in the same order, and the same rows."""
+    for seed in range(3, 12):
+        publish(results, seed, 0.8)
+    task = [str(d) for d in sorted(store.iter_run_dirs(results))]
+    files = (store.RESULT_FILE, store.CURVES_FILE)
+    serial = records.stamp_tasks([task[:3], None, task], files)
+    assert serial[1] == () and serial[2] == records.row_cache.fingerprint(task, files)
+    monkeypatch.setattr(records, "STAMP_PROBE", 1)  # the first task probes ...
+    monkeypatch.setattr(records, "STAMP_SLOW_S", -1.0)  # ... and finds every stat "slow": threads for the rest
+    monkeypatch.setattr(records, "STAMP_CHUNK", 4)
+    monkeypatch.setattr(records, "ThreadPoolExecutor", spy := Spy(records.ThreadPoolExecutor))
+    assert records.stamp_tasks([task[:3], None, task], files) == serial and spy.made == 1
+    before = records.load(results).sort_values("seed", ignore_index=True)
+    assert before["seed"].tolist() == list(range(12))
