@@ -96,7 +96,7 @@ def main() -> None:
         f"{R} replays per task and scenario; α = {sq.ALPHA}; {'strict' if args.strict else 'default'} design; normal fit | resampled shipped seeds"
     )
     print(
-        "| task | shipped seeds | SD | margin | model seeds at the looks: 3 … last (median; range) | false better/worse | equivalent \\| futile under the null "
+        f"| task | shipped seeds | SD | margin | model seeds at the looks: {sq.PILOT} … last (median; range) | false better/worse | equivalent \\| futile under the null "
         "| power at 1 margin | futile at 1 margin | seeds trained (null / shifted) | fixed n (trained) | saved: model seeds | saved: seeds trained |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
