@@ -282,3 +282,33 @@ def test_kill_9_of_one_of_two_workers_fails_its_trial_and_the_study_goes_on(resu
     states = [t.state for t in study_of(results, "digits_mlp").trials]
     assert states.count(S.FAIL) == 1 and states.count(S.COMPLETE) == 3, states  # the lost trial is redone by a fresh worker
     assert "saved as preset tuned:digits_mlp" in out
+
+
+def _open_storage_in_child(url: str, out) -> None:
+    from suite.tuning.study import open_storage
+
+    try:
+        open_storage(url)
+        out.put("ok")
+    except BaseException as exc:  # the UserError line, to show in the assertion
+        out.put(str(exc)[:300])
+
+
+def test_processes_opening_a_new_study_database_at_once_all_open_it(tmp_path):
+    """Four processes open one new SQLite study file at once, as a driver and a watcher (or several drivers)
+    can: each creates Optuna's tables and stamps the schema version, and without a retry the later ones
+    failed ("table studies already exists", "UNIQUE constraint failed: alembic_version") every time."""
+    import multiprocessing
+
+    import suite.tuning.study  # noqa: F401  (optuna imported before the fork, as in a running driver)
+
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(2):
+        url = f"sqlite:///{tmp_path / f'studies{attempt}.db'}"
+        out = ctx.Queue()
+        procs = [ctx.Process(target=_open_storage_in_child, args=(url, out)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [out.get(timeout=5) for _ in procs] == ["ok"] * 4

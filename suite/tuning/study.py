@@ -63,6 +63,10 @@ class Job:
     threads: int = 1
 
 
+CREATE_RETRIES = 5
+CREATE_RACE = ("already exists", "UNIQUE constraint failed: alembic_version", "database is locked")
+
+
 def default_storage(results: Path) -> str:
     return f"sqlite:///{(Path(results) / 'tuning' / 'studies.db').resolve()}"
 
@@ -73,9 +77,19 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna's words
-            return optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S)
+        for attempt in range(CREATE_RETRIES + 1):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # heartbeat is "experimental" in Optuna's words
+                    return optuna.storages.RDBStorage(url, engine_kwargs=kwargs, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S)
+            except Exception as exc:
+                # Two processes opening a new database at once both create Optuna's tables and stamp its
+                # schema version, and the later one fails on "table ... already exists" or the version
+                # row's UNIQUE constraint (4 processes on a new SQLite file: every time). The schema is
+                # there by then, so opening again succeeds.
+                if not any(mark in str(exc) for mark in CREATE_RACE) or attempt == CREATE_RETRIES:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
     except Exception as exc:  # sqlalchemy's OperationalError, ArgumentError, a missing DB driver, ...
         why = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise UserError(
