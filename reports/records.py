@@ -345,12 +345,12 @@ def stamp_tasks(task_dirs: list[list[str] | None], files: tuple[str, ...]) -> li
     the limit, ~22,000 inodes a second); from memory 5.7 s, and the probe keeps it serial."""
     out: list[tuple] = [()] * len(task_dirs)
     todo = [i for i, dirs in enumerate(task_dirs) if dirs is not None]
-    probed, stats, t0 = 0, 0, time.perf_counter()
-    while todo and probed < STAMP_PROBE:
-        i = todo.pop(0)
+    probed, done, t0 = 0, 0, time.perf_counter()
+    while done < len(todo) and probed < STAMP_PROBE:
+        i = todo[done]
         out[i] = row_cache.fingerprint(task_dirs[i], files)
-        probed += len(task_dirs[i])
-        stats += len(task_dirs[i]) * len(files)
+        probed, done = probed + len(task_dirs[i]), done + 1
+    stats, todo = probed * len(files), todo[done:]
     if todo and stats and (time.perf_counter() - t0) / stats > STAMP_SLOW_S:
         pieces = [(i, j) for i in todo for j in range(0, len(task_dirs[i]), STAMP_CHUNK)]  # a big task is split too
         with ThreadPoolExecutor(max_workers=STAMP_THREADS) as pool:

@@ -64,7 +64,9 @@ class Job:
 
 
 CREATE_RETRIES = 5
-CREATE_RACE = ("already exists", "UNIQUE constraint failed: alembic_version", "database is locked")
+# What the later of two processes creating a new database's schema at once fails on; not "database is
+# locked", which SQLite's own 60 s timeout waits out already.
+CREATE_RACE = ("already exists", "UNIQUE constraint failed: alembic_version")
 
 
 def default_storage(results: Path) -> str:
