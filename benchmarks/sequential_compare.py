@@ -4,9 +4,9 @@
     BENCH_THREADS=1 python benchmarks/sequential_compare.py --replays 4000 --strict   # the strict design
 
 For each task with varying shipped seeds, the procedure of reports/sequential.py runs as the command
-runs it (the task's shipped seeds are the other model's free seeds; looks at 3, 4, 5, ... model seeds;
-the last look sized for 80 % power at one margin from the shipped spread, or pooled with the first 3
-replayed seeds' when these are clearly noisier; margin = 2 % of the problem's random-to-reference
+runs it (the task's shipped seeds are the other model's free seeds; looks at 2, 3, 4, ... model seeds;
+the last look sized for 80 % power at one margin from the shipped spread, or, from the look where the
+replayed seeds so far are clearly noisier, pooled with theirs; margin = 2 % of the problem's random-to-reference
 distance) on replayed seeds, drawn two ways: from a normal fit of the task's shipped seeds, and by
 resampling the shipped seeds themselves (a bootstrap: ties, skew and a ceiling as they come).
 Per task:
@@ -66,19 +66,10 @@ def shipped(reg, tid: str) -> tuple[np.ndarray, float | None]:
 def replay(
     a: np.ndarray, b: np.ndarray, sd: float, margin: float, free: int, strict: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The command's procedure on pre-drawn seeds (a: (R, CAP) model, b: (R, CAP) other, oriented): each
-    path's plan is sized from the other's spread and its own first seeds, as the command sizes it ->
-    (verdict codes, seeds trained, the model's seeds, the plan's last look), each (R,)."""
-    spreads = np.array([sq.design_spread(sd, row[: sq.PILOT], free) for row in a])
-    verdict, trained, model, last = (np.zeros(len(a), int) for _ in range(4))
-    for spread in np.unique(spreads):
-        rows = spreads == spread
-        plan = sq.design(margin, float(spread), free, strict=strict)
-        m, o = plan.model, plan.other
-        v, k = sq.decide(a[rows, : m[-1]], b[rows, : o[-1]], plan, margin)
-        verdict[rows], model[rows], last[rows] = v, np.array(m)[k], m[-1]
-        trained[rows] = np.array(m)[k] + np.maximum(np.array(o)[k] - free, 0)
-    return verdict, trained, model, last
+    """The command's procedure on pre-drawn seeds (a: (R, CAP) model, b: (R, CAP) other, oriented), plan
+    re-sizing included -> (verdict codes, seeds trained, the model's seeds, the final plan's last look), each (R,)."""
+    verdict, model, other, last = sq.decide_resized(a, b, sd, margin, free, strict=strict)
+    return verdict, model + np.maximum(other - free, 0), model, last
 
 
 def main() -> None:
@@ -87,6 +78,13 @@ def main() -> None:
     ap.add_argument("--tasks", default=",".join(TASKS))
     ap.add_argument("--seed", type=int, default=1, help="replays' RNG seed (0 was used to choose the boundary shapes)")
     ap.add_argument("--strict", action="store_true", help="the strict design: equivalence shown at α, no futility stop")
+    ap.add_argument(
+        "--spread-ratio",
+        type=float,
+        default=1.0,
+        help="the model's seeds spread this many times the shipped ones (around the same mean): the error and power "
+        "against a noisier (> 1) or steadier (< 1) model; the fixed design stays the one for equal spreads",
+    )
     args = ap.parse_args()
     reg = get_registry()
     rng = np.random.default_rng(args.seed)
@@ -94,6 +92,7 @@ def main() -> None:
     R = args.replays
     print(
         f"{R} replays per task and scenario; α = {sq.ALPHA}; {'strict' if args.strict else 'default'} design; normal fit | resampled shipped seeds"
+        + (f"; the model's seeds spread {args.spread_ratio:g}× the shipped ones" if args.spread_ratio != 1 else "")
     )
     print(
         f"| task | shipped seeds | SD | margin | model seeds at the looks: {sq.PILOT} … last (median; range) | false better/worse | equivalent \\| futile under the null "
@@ -111,8 +110,9 @@ def main() -> None:
             ("normal", lambda shape, v=values, s=sd: rng.normal(v.mean(), s, shape)),
             ("resampled", partial(rng.choice, values)),
         ):
-            v0, t0, n0, l0 = replay(draw((R, sq.CAP)), draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
-            v1, t1, n1, l1 = replay(draw((R, sq.CAP)) + margin, draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
+            noisier = lambda x, v=values: v.mean() + args.spread_ratio * (x - v.mean())  # noqa: E731
+            v0, t0, n0, l0 = replay(noisier(draw((R, sq.CAP))), draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
+            v1, t1, n1, l1 = replay(noisier(draw((R, sq.CAP))) + margin, draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
             rows[name] = (
                 np.mean(np.abs(v0) == 1),
                 np.mean(v0 == sq.EQUIVALENT),

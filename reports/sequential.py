@@ -2,7 +2,7 @@
 
     bench compare my_mlp --problems digits --against mlp --until-decided
 
-Look k has m_k seeds of the model (3, 4, 5, ... then ~5 % more a round, up to `max_seeds`) and o_k of
+Look k has m_k seeds of the model (2, 3, 4, ... then ~5 % more a round, up to `max_seeds`) and o_k of
 the other, o_k = max(m_k, its seeds already recorded): shipped seeds cost nothing, so every look uses
 them all. At look k the comparison stops as
 - **better / worse**: Welch's t of the difference, turned into a normal score z_k through its own
@@ -25,9 +25,10 @@ non-binding: c ignores it, so running on after a futile look keeps the error of 
 shapes w_k = (I_k / I_K)^(ρ - 1/2) with I = 1 / (1/m + 1/o) are Wang & Tsiatis's (O'Brien-Fleming is
 ρ = 0, Pocock 0.5).
 The last look is the fewest seeds with 80 % power for "better" at a difference of one margin, by the
-same simulation, at the other model's spread, or, when the model's first 3 seeds are clearly noisier
-(an internal pilot: the spreads, never the difference, set the plan, before the first test), at one that
-pools both (design_spread). With `strict=True` there is no futility bar, and the last look also has 80 %
+same simulation, at the other model's spread, or, from the first look where the model's seeds so far are
+clearly noisier, at one that pools both (spread_levels): an internal pilot, re-run at every look, in which
+the spreads, never the difference, set the plan, before that look's test. A re-sized plan only grows and
+keeps the looks made so far; no plan ends at its first look (MIN_LAST), since 2 seeds can show neither. With `strict=True` there is no futility bar, and the last look also has 80 %
 power to show "equivalent" at Δ = 0: the plan for a user who must prove equivalence (many more seeds).
 With several opponents at once α is split between them (Bonferroni), so the error holds over the board.
 """
@@ -49,7 +50,8 @@ MARGIN_SHARE = 0.02
 # benchmarks/sequential_compare.py --seed 0 (its tables are written from --seed 1). Strict design: a grid
 # of 7 pairs saved 15-19 % of the seeds, this pair 19 %. Default design (with futility): the futility
 # shape 0.35 saved 22.0 % of seeds trained, 0.15 21.4 %, and a difference shape of 0.45 21.7 % (10 tasks,
-# 2,000 paths per power simulation, looks every ~10 %).
+# 2,000 paths per power simulation, looks every ~10 %). Re-checked with looks from 2 seeds: this triple
+# saved 30.2 %, the others 28.7-29.9 % (a design with one-look plans, since dropped: MIN_LAST).
 RHO = 0.35  # the difference's: it spends a little more α early than O'Brien-Fleming
 RHO_EQUIVALENCE = 0.15  # the equivalence's: early looks, with few seeds, rarely show it anyway
 RHO_FUTILITY = 0.35
@@ -63,12 +65,13 @@ POWER_SLACK = 0.009  # ... whose power must reach 80 % + 2 SE of that simulation
 CAP = 100  # seeds 100 and up are kept for tuning
 GROWTH = 0.05  # from 30 seeds on each round adds ~5 %, so 100 seeds take 53 looks, not 98 (10 %: 33 looks,
 # and 0.9 points fewer seeds saved in the replays of --seed 0; a look every seed: 0.1 points more than 5 %)
-PILOT = 3  # the model's first look, whose spread sizes the plan (design_spread)
+PILOT = 2  # the model's first look; from here on the model's seeds so far size the plan (spread_levels)
+MIN_LAST = PILOT + 1  # no plan ends at its first look: 2 seeds can neither show a noisier model nor be re-sized after
 GRID = 2**0.25  # design spreads are rounded up to the other's × a power of this
 
 # verdict codes of `decide`, on values oriented so that higher is better
-BETTER, WORSE, EQUIVALENT, UNDECIDED, FUTILE = 1, -1, 0, 2, 3
-WORDS = {BETTER: "better", WORSE: "worse", EQUIVALENT: "equivalent", UNDECIDED: "undecided", FUTILE: "futile"}
+BETTER, WORSE, EQUIVALENT, UNDECIDED, FUTILE, CONTINUE = 1, -1, 0, 2, 3, 4
+WORDS = {BETTER: "better", WORSE: "worse", EQUIVALENT: "equivalent", UNDECIDED: "undecided", FUTILE: "futile", CONTINUE: "continue"}
 
 
 class Plan(NamedTuple):
@@ -88,9 +91,7 @@ def default_margin(random: float | None, reference: float | None) -> float | Non
 
 def looks(max_seeds: int, step: int = 1, start: int = PILOT, growth: float = GROWTH) -> list[int]:
     """The model's seeds at each look: start, then + max(step, ~growth × n), ending at max_seeds (or at
-    start, when that is more). A first look at 2 saved 3 points more seeds (17 % against 14 %) but let
-    skewed seeds through more often (resampled shipped seeds: false verdicts up to 5.4 % against 5.0 %):
-    two seeds say little of a spread's shape."""
+    start, when that is more). Plans of any length share their looks up to the shorter one's last."""
     if max_seeds <= start:
         return [max(max_seeds, 2)]
     out = [start]
@@ -118,7 +119,14 @@ def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[n
     Such a side borrows the other side's spread per seed, and the degrees of freedom are the other side's
     alone (4.8 % with it; 5.4 % at 100,000 replays, from seeds that tie in part). Ties are found from
     running minima and maxima, exactly: a cumulative sum of squares leaves ~1e-17 of rounding where the
-    seeds are equal. Both sides tied: se 0, no test."""
+    seeds are equal. Both sides tied: se 0, no test.
+
+    A look at 2 seeds of the model takes 1 degree of freedom (Hsu's min(m, o) - 1), not the
+    Welch-Satterthwaite estimate: from 2 seeds that estimate runs high whenever the two happen to lie
+    close. Welch's test of 2 seeds against 5 errs 6.4 % of the time at α = 5 % with equal spreads and 10 %
+    with the model 2-5× noisier; calibrated at equal spreads, the whole procedure still gave 6.7 % false
+    verdicts for a model 2× noisier and 10.2 % for one 3× (a plan to 4 seeds). With Hsu's: 3.3 % and 6.0 %
+    (docs/reproducibility.md)."""
     m, o = np.asarray(m), np.asarray(o)
     ca, ca2 = np.cumsum(a, 1), np.cumsum(a * a, 1)
     cb, cb2 = np.cumsum(b, 1), np.cumsum(b * b, 1)
@@ -143,6 +151,7 @@ def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[n
     with np.errstate(invalid="ignore", divide="ignore"):
         df = (var_a + var_b) ** 2 / (var_a**2 / df_a + var_b**2 / df_b)
     df = np.where(borrow_a, df_b, np.where(borrow_b, df_a, df))
+    df = np.where(m == 2, np.minimum(df, 1.0), df)  # Hsu's at 2 seeds (see above)
     return mean_a - mean_b, se, np.nan_to_num(df, nan=1.0)
 
 
@@ -196,24 +205,75 @@ def _scores(a: np.ndarray, b: np.ndarray, m, o, margin: float):
     return diff, z, z_eq, se > 0
 
 
-def decide(a: np.ndarray, b: np.ndarray, plan: Plan, margin: float, alpha: float = ALPHA, calibration: int = CALIBRATION_REPS):
-    """The procedure on pre-drawn seeds oriented so that higher is better: a (R, m_K), b (R, o_K) ->
-    (verdict codes (R,), the look index it stopped at (R,)). Looks where no side varies continue."""
+def verdicts(a: np.ndarray, b: np.ndarray, plan: Plan, margin: float, alpha: float = ALPHA, calibration: int = CALIBRATION_REPS):
+    """What each look would say on pre-drawn seeds oriented so that higher is better: a (R, m_K),
+    b (R, o_K) -> verdict codes (R, K), CONTINUE where a look stops nothing, UNDECIDED at the last.
+    Looks where no side varies continue."""
     m, o = plan.model, plan.other
     cd, ce, cf = boundaries(m, o, alpha, RHO, RHO_EQUIVALENCE, calibration)
     diff, z, z_eq, varies = _scores(a, b, m, o, margin)
-    different = varies & (np.abs(z) >= cd)
-    equivalent = varies & (z_eq >= ce)
-    futile = varies & (z_eq >= cf) & plan.futility
-    stop = different | equivalent | futile
-    k = np.where(stop.any(1), stop.argmax(1), len(m) - 1)
-    rows = np.arange(len(k))
-    verdict = np.select(
-        [different[rows, k], equivalent[rows, k], futile[rows, k]],
-        [np.where(diff[rows, k] > 0, BETTER, WORSE), EQUIVALENT, FUTILE],
-        UNDECIDED,
+    out = np.select(
+        [varies & (np.abs(z) >= cd), varies & (z_eq >= ce), varies & (z_eq >= cf) & plan.futility],
+        [np.where(diff > 0, BETTER, WORSE), EQUIVALENT, FUTILE],
+        CONTINUE,
     )
-    return verdict, k
+    out[:, -1] = np.where(out[:, -1] == CONTINUE, UNDECIDED, out[:, -1])
+    return out
+
+
+def decide(a: np.ndarray, b: np.ndarray, plan: Plan, margin: float, alpha: float = ALPHA, calibration: int = CALIBRATION_REPS):
+    """The procedure with one plan throughout: (verdict codes (R,), the look index it stopped at (R,))."""
+    v = verdicts(np.atleast_2d(a), np.atleast_2d(b), plan, margin, alpha, calibration)
+    k = (v != CONTINUE).argmax(1)
+    return v[np.arange(len(k)), k], k
+
+
+def decide_resized(
+    a: np.ndarray,
+    b: np.ndarray,
+    sd_other: float,
+    margin: float,
+    free_other: int,
+    alpha: float = ALPHA,
+    step: int = 1,
+    strict: bool = False,
+    calibration: int = CALIBRATION_REPS,
+):
+    """The command's procedure, plan sizing included, on pre-drawn seeds oriented so that higher is better
+    (a: (R, CAP) the model's, b: (R, ≥ CAP) the other's): at every look, before its test, the plan is
+    sized at spread_level of the model's seeds so far, never shorter than before (a longer plan keeps the
+    looks made so far, and its boundaries hold from this look on); where the look then needs more seeds
+    (the shorter plan's last look was capped), these are drawn and the level checked again.
+    -> (verdict codes, the model's seeds, the other's seeds at the deciding look, the final plan's last look), each (R,)."""
+    plans = {}
+
+    def at(j: int):
+        if j not in plans:
+            plan = design(margin, sd_other * GRID**j, free_other, alpha, step, strict=strict)
+            v = verdicts(a[:, : plan.model[-1]], b[:, : plan.other[-1]], plan, margin, alpha, calibration)
+            plans[j] = (plan, v, spread_levels(sd_other, a, plan.model, free_other))
+        return plans[j]
+
+    rows = len(a)
+    level, verdict = np.zeros(rows, int), np.full(rows, CONTINUE)
+    n_model, n_other, last = (np.zeros(rows, int) for _ in range(3))
+    k = 0
+    while (todo := verdict == CONTINUE).any():
+        moved = True
+        while moved:  # the level at this look, up to its fixed point (a level's plan reads its own seeds)
+            moved = False
+            for j in np.unique(level[todo]):
+                here = todo & (level == j)
+                up = np.maximum(j, at(j)[2][here, k])
+                moved |= bool((up > j).any())
+                level[here] = up
+        for j in np.unique(level[todo]):
+            here = todo & (level == j)
+            plan, v, _ = at(j)
+            verdict[here] = v[here, k]
+            n_model[here], n_other[here], last[here] = plan.model[k], plan.other[k], plan.model[-1]
+        k += 1
+    return verdict, n_model, n_other, last
 
 
 def powers(
@@ -264,20 +324,33 @@ def single_powers(m: int, o: int, margin: float, sd: float, alpha: float = ALPHA
     return out[0], out[1]
 
 
-def design_spread(sd_other: float, pilot, free_other: int) -> float:
-    """The spread a plan is sized for: the other's, unless the model's first seeds (`pilot`) are clearly
-    noisier (their variance ratio exceeds the F test's 95 % point), then √((s_model² + s_other²) / 2), the
-    one spread of both sides that gives Welch's standard error, rounded up to sd_other × 2^(j/4). A model
-    noisier than its opponent (res_mlp's seeds on digits spread 4× mlp's) would otherwise meet a plan too
-    short to decide; the test keeps the other's plan for an equally noisy model 95 % of the time (always
-    sizing by the pooled pilot cost 5 of the 14 points of seeds saved in the replays)."""
-    pilot = np.asarray(pilot, float)
-    if len(pilot) < 2 or free_other < 2 or sd_other <= 0:
-        return sd_other
-    if pilot.var(ddof=1) / sd_other**2 <= stats.f.isf(0.05, len(pilot) - 1, free_other - 1):
-        return sd_other
-    sd = float(np.sqrt((pilot.var(ddof=1) + sd_other**2) / 2))
-    return sd_other * GRID ** max(0.0, np.ceil(np.log(sd / sd_other) / np.log(GRID) - 1e-9))
+def spread_levels(sd_other: float, a: np.ndarray, n, free_other: int) -> np.ndarray:
+    """The spread a plan is sized for, as j in sd_other × GRID^j, after the first n[k] seeds of each row of
+    `a` (R, ≥ n_K) -> (R, K): 0 (the other's spread) unless these seeds are clearly noisier (their
+    variance ratio exceeds the F test's 95 % point), then √((s_model² + s_other²) / 2), the one spread of
+    both sides that gives Welch's standard error, rounded up onto the grid. A model noisier than its
+    opponent (res_mlp's seeds on digits spread 4× mlp's) would otherwise meet a plan too short to decide;
+    the test keeps the other's plan for an equally noisy model 95 % of the time at one look (always
+    sizing by the pooled seeds cost 5 of the 14 points of seeds saved in the replays)."""
+    a, n = np.atleast_2d(np.asarray(a, float)), np.atleast_1d(np.asarray(n))
+    out = np.zeros((len(a), len(n)), int)
+    if free_other < 2 or sd_other <= 0:
+        return out
+    ok = n >= 2
+    centred = a[:, : n.max()] - a[:, :1]  # shifted by a constant, for cumulative sums without cancellation
+    s1, s2 = np.cumsum(centred, 1)[:, n[ok] - 1], np.cumsum(centred**2, 1)[:, n[ok] - 1]
+    var = np.maximum(s2 - s1**2 / n[ok], 0) / (n[ok] - 1)
+    noisier = var / sd_other**2 > stats.f.isf(0.05, n[ok] - 1, free_other - 1)
+    with np.errstate(divide="ignore"):
+        j = np.ceil(np.log(np.sqrt((var + sd_other**2) / 2) / sd_other) / np.log(GRID) - 1e-9)
+    out[:, ok] = np.where(noisier, np.maximum(j, 0), 0)
+    return out
+
+
+def design_spread(sd_other: float, seeds, free_other: int) -> float:
+    """The spread to size the plan for after the model's `seeds` so far (spread_levels)."""
+    seeds = np.asarray(seeds, float)
+    return sd_other * GRID ** int(spread_levels(sd_other, seeds[None], [len(seeds)], free_other)[0, 0])
 
 
 @lru_cache(maxsize=64)
@@ -288,7 +361,7 @@ def design(
     of one margin (`strict`: and for "equivalent" at none, with no futility stop) at a spread `sd` of both
     sides (normal seeds), at most `cap`. The search starts near the fixed design's n (the sequential
     design's last look is 0-40 % above it): up to 1.6 s for 17 seeds, 9-11 s for 70-90."""
-    n = min(max(PILOT, round((1.05 if strict else 0.95) * fixed_n(margin, sd, free_other, alpha, cap=cap, strict=strict)) - 1), cap)
+    n = min(max(MIN_LAST, round((1.05 if strict else 0.95) * fixed_n(margin, sd, free_other, alpha, cap=cap, strict=strict)) - 1), cap)
     while True:  # up in ~3 % steps: bigger strides, then back, took half the time but 1 point of the seeds saved
         plan = schedule(looks(n, step), free_other, futility=not strict)
         better, equivalent = powers(plan, margin, sd, alpha, calibration=CALIBRATION_REPS // 5)

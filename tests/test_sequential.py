@@ -8,11 +8,12 @@ import pytest
 from reports import sequential as sq
 
 
-def test_looks_start_at_three_seeds_and_grow_by_a_twentieth_later():
-    assert sq.looks(8) == [3, 4, 5, 6, 7, 8]
+def test_looks_start_at_two_seeds_and_grow_by_a_twentieth_later():
+    assert sq.looks(8) == [2, 3, 4, 5, 6, 7, 8]
     assert sq.looks(2) == [2]
     assert sq.looks(40)[-4:] == [34, 36, 38, 40]
-    assert len(sq.looks(100)) < 55
+    assert len(sq.looks(100)) < 56
+    assert sq.looks(33)[:-1] == sq.looks(100)[: len(sq.looks(33)) - 1]  # a longer plan keeps the looks made so far
     assert sq.schedule([3, 4, 6], free_other=5) == ((3, 4, 6), (5, 5, 6), True)
 
 
@@ -70,6 +71,35 @@ def test_a_clearly_noisier_model_gets_a_longer_plan_and_an_equally_noisy_one_kee
     others = [rng.normal(0, 1, 5).std(ddof=1) for _ in range(2000)]  # the other's 5 shipped seeds' spread
     kept = np.mean([sq.design_spread(sd, rng.normal(0, 1, 3), 5) == sd for sd in others])
     assert 0.93 <= kept <= 0.97  # the F test's 95 %
+    seeds = rng.normal(0, 1, (3, 8))
+    levels = sq.spread_levels(1.0, seeds, [2, 5, 8], 5)
+    assert all(sq.design_spread(1.0, seeds[r, :n], 5) == sq.GRID ** levels[r, k] for r in range(3) for k, n in enumerate([2, 5, 8]))
+
+
+def test_a_model_that_proves_noisier_at_a_later_look_gets_its_plan_re_sized_as_the_command_does():
+    """The command's loop (re-size on the seeds so far, then look) and the vectorised replay agree path
+    for path; a model 3× noisier than the other is re-sized on a third of the paths, enough to keep 80 %
+    power at one margin, where the plan at the other's spread has 57 %."""
+    rng = np.random.default_rng(6)
+    margin, sd, free = 6.0, 1.0, 5  # short plans: the designs at the levels these paths reach take seconds
+    a, b = rng.normal(margin, 3 * sd, (20, sq.CAP)), rng.normal(0, sd, (20, sq.CAP))
+    verdict, n_model, n_other, last = sq.decide_resized(a, b, sd, margin, free)
+    for r in range(len(a)):
+        level, k = sd, 0
+        plan = sq.design(margin, sq.design_spread(sd, a[r, : sq.PILOT], free), free)
+        while True:
+            while (up := sq.design_spread(sd, a[r, : plan.model[k]], free)) > level:
+                level, plan = up, sq.design(margin, up, free)
+            lk = sq.look(a[r], b[r], k, plan, margin, higher_is_better=True)
+            if lk.verdict != "continue":
+                break
+            k += 1
+        assert (lk.verdict, lk.n, lk.n_other, plan.model[-1]) == (sq.WORDS[int(verdict[r])], n_model[r], n_other[r], last[r])
+    many_a, many_b = rng.normal(margin, 3 * sd, (2000, sq.CAP)), rng.normal(0, sd, (2000, sq.CAP))
+    resized, *_, last = sq.decide_resized(many_a, many_b, sd, margin, free)
+    first_only, _ = sq.decide(many_a, many_b, sq.design(margin, sd, free), margin)  # never re-sized
+    assert np.mean(last > sq.design(margin, sd, free).model[-1]) > 0.3  # the plan at the other's spread: one look at 2
+    assert np.mean(resized == sq.BETTER) >= 0.8 > np.mean(first_only == sq.BETTER) + 0.2  # 87 % against 57 %
 
 
 def test_a_clear_difference_is_decided_in_the_right_direction():
@@ -105,7 +135,7 @@ def test_the_command_s_look_agrees_with_the_vectorised_replay():
 
 def test_against_an_exact_entry_it_is_a_one_sample_test():
     plan = sq.schedule(sq.looks(15), free_other=1, exact_other=True)
-    v = sq.look(np.array([1.0, 1.1, 0.9, 1.05, 0.95]), np.array([2.0]), 2, plan, margin=0.1, higher_is_better=False)
+    v = sq.look(np.array([1.0, 1.1, 0.9, 1.05, 0.95]), np.array([2.0]), 3, plan, margin=0.1, higher_is_better=False)
     assert v.verdict == "better" and v.diff == pytest.approx(-1.0)
 
 

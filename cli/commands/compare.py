@@ -51,10 +51,11 @@ def add(sub, common) -> None:
         "--max-seeds",
         type=int,
         default=None,
-        help="MODEL's seeds at the last look; default: the fewest giving 80%% power for 'better' at one margin, from the other model's seed spread (at most 100)",
+        help="MODEL's seeds at the last look, a fixed plan; default: the fewest giving 80%% power for 'better' at one margin (at most 100), "
+        "at the other model's seed spread, re-sized at any look where MODEL's seeds so far are clearly noisier",
     )
     seq.add_argument(
-        "--step", type=int, default=1, help="seeds added per round (at least; ~5%% from 30 seeds on), after a first look at 3; default 1"
+        "--step", type=int, default=1, help="seeds added per round (at least; ~5%% from 30 seeds on), after a first look at 2; default 1"
     )
     add_run_options(p)
     p.set_defaults(func=main, seeds="3")  # 3 seeds: the fewest that give an interval worth reading
@@ -161,10 +162,10 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     from suite.config import config_hash
     from suite.executors.progress import describe
 
-    if (args.max_seeds is not None and not sq.PILOT <= args.max_seeds <= sq.CAP) or args.step < 1:
+    if (args.max_seeds is not None and not sq.MIN_LAST <= args.max_seeds <= sq.CAP) or args.step < 1:
         raise UserError(
-            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at {sq.PILOT} seeds and seeds from "
-            f"{sq.CAP} on are kept for tuning, so {sq.PILOT} ≤ --max-seeds ≤ {sq.CAP} and --step ≥ 1"
+            f"bad --max-seeds {args.max_seeds} or --step {args.step}: the first look is at {sq.PILOT} seeds, a plan has a second, "
+            f"and seeds from {sq.CAP} on are kept for tuning, so {sq.MIN_LAST} ≤ --max-seeds ≤ {sq.CAP} and --step ≥ 1"
         )
     plugins = getattr(args, "plugin", [])
     base = api.plan([t.id for t in tasks], seeds=[0], preset=args.preset, overrides=args.overrides, results=args.results, plugins=plugins)
@@ -205,12 +206,12 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         spread = list(seed_values(other.id, args.preset, results, args.baseline).values())
         free = 1 if other.deterministic else len(spread)
         sd = float(np.std(spread, ddof=1)) if len(spread) > 1 else 0.0
-        if args.max_seeds or sd == 0:
-            pair.append(sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, other.deterministic, not args.strict_equivalence))
-        else:  # sized at the other's spread, or both's when the model's first look's seeds are clearly noisier
+        if args.max_seeds or sd == 0:  # a fixed schedule: never re-sized
+            pair += [sq.schedule(sq.looks(args.max_seeds or 15, args.step), free, other.deterministic, not args.strict_equivalence), None]
+        else:  # sized at the other's spread, or both's when the model's seeds so far are clearly noisier
             pilot = ensure(task, sq.PILOT, args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
             design_sd = sq.design_spread(sd, list(pilot.values()), free)
-            pair.append(sq.design(margin, design_sd, free, alpha, args.step, strict=args.strict_equivalence))
+            pair += [sq.design(margin, design_sd, free, alpha, args.step, strict=args.strict_equivalence), (sd, free, design_sd)]
     futility = (
         "no futility stop"
         if args.strict_equivalence
@@ -223,12 +224,22 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
         flush=True,
     )
     open_pairs, verdicts = list(pairs), {}
-    for k in range(max(len(p[3].model) for p in pairs)):
+    k = 0
+    while open_pairs:
         for pair in list(open_pairs):
-            task, other, margin, plan_k = pair
-            if k >= len(plan_k.model):
-                continue
-            mine = ensure(task, plan_k.model[k], args.overrides, config_hash(task.id, args.preset, base.configs[task.id]))
+            task, other, margin, plan_k, sizing = pair
+            mine_config = config_hash(task.id, args.preset, base.configs[task.id])
+            mine = ensure(task, plan_k.model[k], args.overrides, mine_config)
+            while sizing and (design_sd := sq.design_spread(sizing[0], list(mine.values()), sizing[1])) > sizing[2]:
+                pair[3] = plan_k = sq.design(margin, design_sd, sizing[1], alpha, args.step, strict=args.strict_equivalence)
+                pair[4] = sizing = (sizing[0], sizing[1], design_sd)
+                print(
+                    f"  {task.problem.name}: {len(mine)} seeds of {args.model} spread {np.std(list(mine.values()), ddof=1):.3g}, clearly more than "
+                    f"{other.model.name}'s {sizing[0]:.3g}: the plan is re-sized for {design_sd:.3g}, looks now at "
+                    f"{', '.join(f'{m}/{o}' for m, o in zip(plan_k.model, plan_k.other))} seeds (the looks so far are kept)",
+                    flush=True,
+                )
+                mine = ensure(task, plan_k.model[k], args.overrides, mine_config)
             theirs = ensure(other, plan_k.other[k], [], None)
             hib = task.refs().get("higher_is_better", reg.family(task.family).higher_is_better)
             lk = sq.look(list(mine.values()), list(theirs.values()), k, plan_k, margin, hib, alpha)
@@ -239,8 +250,7 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
             if lk.verdict != "continue":
                 verdicts[(task.problem.name, other.model.name)] = (lk, len(mine), len(theirs), margin)
                 open_pairs.remove(pair)
-        if not open_pairs:
-            break
+        k += 1
     print(
         f"\n| problem | {args.model} vs | verdict | Δ {args.model} − other [interval at the deciding look] | margin | seeds used ({args.model} / other) |"
     )
