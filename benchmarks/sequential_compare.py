@@ -110,9 +110,13 @@ def main() -> None:
             ("normal", lambda shape, v=values, s=sd: rng.normal(v.mean(), s, shape)),
             ("resampled", partial(rng.choice, values)),
         ):
-            noisier = lambda x, v=values: v.mean() + args.spread_ratio * (x - v.mean())  # noqa: E731
-            v0, t0, n0, l0 = replay(noisier(draw((R, sq.CAP))), draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
-            v1, t1, n1, l1 = replay(noisier(draw((R, sq.CAP))) + margin, draw((R, max(sq.CAP, free))), sd, margin, free, args.strict)
+            centre, ratio = values.mean(), args.spread_ratio
+            v0, t0, n0, l0 = replay(
+                centre + ratio * (draw((R, sq.CAP)) - centre), draw((R, max(sq.CAP, free))), sd, margin, free, args.strict
+            )
+            v1, t1, n1, l1 = replay(
+                centre + ratio * (draw((R, sq.CAP)) - centre) + margin, draw((R, max(sq.CAP, free))), sd, margin, free, args.strict
+            )
             rows[name] = (
                 np.mean(np.abs(v0) == 1),
                 np.mean(v0 == sq.EQUIVALENT),

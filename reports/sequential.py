@@ -28,8 +28,9 @@ The last look is the fewest seeds with 80 % power for "better" at a difference o
 same simulation, at the other model's spread, or, from the first look where the model's seeds so far are
 clearly noisier, at one that pools both (spread_levels): an internal pilot, re-run at every look, in which
 the spreads, never the difference, set the plan, before that look's test. A re-sized plan only grows and
-keeps the looks made so far; no plan ends at its first look (MIN_LAST), since 2 seeds can show neither. With `strict=True` there is no futility bar, and the last look also has 80 %
-power to show "equivalent" at Δ = 0: the plan for a user who must prove equivalence (many more seeds).
+keeps the looks made so far; no plan ends at its first look (MIN_LAST), since 2 seeds can show neither.
+With `strict=True` there is no futility bar, and the last look also has 80 % power to show "equivalent"
+at Δ = 0: the plan for a user who must prove equivalence (many more seeds).
 With several opponents at once α is split between them (Bonferroni), so the error holds over the board.
 """
 
@@ -241,7 +242,7 @@ def decide_resized(
 ):
     """The command's procedure, plan sizing included, on pre-drawn seeds oriented so that higher is better
     (a: (R, CAP) the model's, b: (R, ≥ CAP) the other's): at every look, before its test, the plan is
-    sized at spread_level of the model's seeds so far, never shorter than before (a longer plan keeps the
+    sized at spread_levels of the model's seeds so far, never shorter than before (a longer plan keeps the
     looks made so far, and its boundaries hold from this look on); where the look then needs more seeds
     (the shorter plan's last look was capped), these are drawn and the level checked again.
     -> (verdict codes, the model's seeds, the other's seeds at the deciding look, the final plan's last look), each (R,)."""
