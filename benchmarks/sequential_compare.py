@@ -8,7 +8,8 @@ runs it (the task's shipped seeds are the other model's free seeds; looks at 2, 
 the last look sized for 80 % power at one margin from the shipped spread, or, from the look where the
 replayed seeds so far are clearly noisier, pooled with theirs; margin = 2 % of the problem's random-to-reference
 distance) on replayed seeds, drawn two ways: from a normal fit of the task's shipped seeds, and by
-resampling the shipped seeds themselves (a bootstrap: ties, skew and a ceiling as they come).
+resampling the shipped seeds themselves (a bootstrap: ties, skew and a ceiling as they come), spread
+around their mean by √(n / (n - 1)) so that their variance is the shipped SD's both designs plan from.
 Per task:
 - **false better/worse**: the model against itself; the share of replays ending "better" or "worse" (≤ 5 %);
 - **equivalent / futile under the null**: the shares ending with the two verdicts of "no difference";
@@ -17,7 +18,8 @@ Per task:
 - **seeds**: what the user trains, the model's seeds plus the other's beyond its shipped ones, averaged
   over the null and the shifted replays, against **the fixed design of the same power**: the fewest
   model seeds n whose single look (the other with max(n, shipped) seeds; Welch at α = 0.05) has 80 %
-  power for "better" at one margin, found by the same normal simulation (reports/sequential.fixed_n).
+  power for "better" at one margin, found by simulation on the replays' own law (reports/sequential.fixed_n):
+  normal seeds, or the resampled ones.
   With --strict, the strict design (no futility; 80 % power for "equivalent" at Δ = 0 too) against the
   fixed design that also has that power (TOST at α), so that both deliver the same verdicts.
 """
@@ -72,6 +74,12 @@ def replay(
     return verdict, model + np.maximum(other - free, 0), model, last
 
 
+def saving(row: tuple, n_fixed: int, free: int) -> tuple[float, float]:
+    """(model seeds, seeds trained) saved against the fixed design of n_fixed model seeds, averaged over
+    the null and the shifted replays of one scenario's row."""
+    return 1 - row[5] / n_fixed, 1 - (row[3] + row[4]) / 2 / (n_fixed + max(n_fixed - free, 0))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--replays", type=int, default=4000)
@@ -99,16 +107,19 @@ def main() -> None:
         "| power at 1 margin | futile at 1 margin | seeds trained (null / shifted) | fixed n (trained) | saved: model seeds | saved: seeds trained |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    saved_model, saved_trained, room = [], [], []
+    saved, room = [], []
     for tid in args.tasks.split(","):
         values, margin = shipped(reg, tid)
         if len(values) < 3 or values.std() == 0 or margin is None:
             continue
         free, sd = len(values), float(values.std(ddof=1))
+        # resampled around their mean, scaled by √(n / (n - 1)): plain resampling of n values has (n - 1) / n of
+        # their variance (4/5 for 5 seeds), a world steadier than the spread both designs are planned from
+        pool = values.mean() + (values - values.mean()) * np.sqrt(free / (free - 1))
         rows, lasts = {}, []
         for name, draw in (
             ("normal", lambda shape, v=values, s=sd: rng.normal(v.mean(), s, shape)),
-            ("resampled", partial(rng.choice, values)),
+            ("resampled", partial(rng.choice, pool)),
         ):
             centre, ratio = values.mean(), args.spread_ratio
             v0, t0, n0, l0 = replay(
@@ -129,30 +140,29 @@ def main() -> None:
             )
             lasts += [l0, l1] if name == "normal" else []
         n_fixed = sq.fixed_n(margin, sd, free, strict=args.strict)
-        fixed_trained = n_fixed + max(n_fixed - free, 0)
+        n_fixed_rs = sq.fixed_n(margin, sd, free, strict=args.strict, draw=lambda rng, shape, v=pool: rng.choice(v, shape))
         nm, rs = rows["normal"], rows["resampled"]
-        s_model = 1 - nm[5] / n_fixed
-        s_trained = 1 - (nm[3] + nm[4]) / 2 / fixed_trained
+        savings = [saving(row, n, free) for row, n in ((nm, n_fixed), (rs, n_fixed_rs))]
         m_max = int(np.median(np.concatenate(lasts)))
         capped = m_max >= sq.CAP and n_fixed >= sq.CAP  # the margin asks for more seeds than the command runs
         if not capped:
-            saved_model.append(s_model)
-            saved_trained.append(s_trained)
-            room.append(n_fixed > sq.PILOT)  # a fixed design of 3 seeds leaves nothing to stop early for
-        fixed = f"{n_fixed} ({fixed_trained})" if not capped else f"≥ {n_fixed}"
-        saved = f"{round(s_model, 2) + 0.0:+.0%} | {round(s_trained, 2) + 0.0:+.0%}" if not capped else f"— (capped at {sq.CAP}) | —"
+            saved.append([x for pair in savings for x in pair])
+            room.append(n_fixed > sq.PILOT)  # a fixed design of 2 seeds leaves nothing to stop early for
+        fixed = f"{n_fixed} ({n_fixed + max(n_fixed - free, 0)}) \\| {n_fixed_rs} ({n_fixed_rs + max(n_fixed_rs - free, 0)})"
+        shown = " | ".join(" \\| ".join(f"{round(s[j], 2) + 0.0:+.0%}" for s in savings) for j in (0, 1))
         print(
             f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {sq.PILOT} … {m_max} ({np.concatenate(lasts).min()}–{np.concatenate(lasts).max()}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "
             f"{nm[1]:.1%} \\| {nm[6]:.1%} (resampled {rs[1]:.1%} \\| {rs[6]:.1%}) | {nm[2]:.1%} \\| {rs[2]:.1%} | {nm[7]:.1%} \\| {rs[7]:.1%} "
-            f"| {nm[3]:.1f} / {nm[4]:.1f} | {fixed} | {saved} |",
+            f"| {nm[3]:.1f} / {nm[4]:.1f} \\| {rs[3]:.1f} / {rs[4]:.1f} | {fixed if not capped else f'≥ {n_fixed}'} | {shown if not capped else f'— (capped at {sq.CAP}) | —'} |",
             flush=True,
         )
-    room_ = np.array(room, bool)
-    line = f"mean saving over the tasks (normal fit, capped ones left out): model seeds {np.mean(saved_model):+.1%}, seeds trained {np.mean(saved_trained):+.1%}"
-    if room_.any():  # none when every task given needs only the first look's seeds
-        line += (
-            f"; over the {room_.sum()} whose fixed design needs more than the first look's {sq.PILOT} seeds: model seeds "
-            f"{np.mean(np.array(saved_model)[room_]):+.1%}, seeds trained {np.mean(np.array(saved_trained)[room_]):+.1%}"
+    room_, saved_ = np.array(room, bool), np.array(saved).reshape(-1, 4)
+    line = "mean saving over the tasks (capped ones left out), seeds trained (model seeds): " + ", ".join(
+        f"{name} {np.mean(saved_[:, j + 1]):+.1%} ({np.mean(saved_[:, j]):+.1%})" for name, j in (("normal fit", 0), ("resampled", 2))
+    )
+    if room_.any() and not room_.all():  # the tasks whose fixed design needs more than the first look
+        line += f"; over the {room_.sum()} whose fixed design needs more than {sq.PILOT} seeds: " + ", ".join(
+            f"{name} {np.mean(saved_[room_, j + 1]):+.1%}" for name, j in (("normal fit", 0), ("resampled", 2))
         )
     print(f"{line}; CPU {time.process_time() - start:.0f} s")
 

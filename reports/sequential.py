@@ -68,6 +68,7 @@ GROWTH = 0.05  # from 30 seeds on each round adds ~5 %, so 100 seeds take 53 loo
 # and 0.9 points fewer seeds saved in the replays of --seed 0; a look every seed: 0.1 points more than 5 %)
 PILOT = 2  # the model's first look; from here on the model's seeds so far size the plan (spread_levels)
 MIN_LAST = PILOT + 1  # no plan ends at its first look: 2 seeds can neither show a noisier model nor be re-sized after
+RESIZE_LEVEL = 0.05  # the F test's level that calls the model's seeds so far noisier than the other's
 GRID = 2**0.25  # design spreads are rounded up to the other's × a power of this
 
 # verdict codes of `decide`, on values oriented so that higher is better
@@ -289,18 +290,26 @@ def powers(
 
 
 def fixed_n(
-    margin: float, sd: float, free_other: int = 0, alpha: float = ALPHA, power: float = POWER, cap: int = 300, strict: bool = False
+    margin: float,
+    sd: float,
+    free_other: int = 0,
+    alpha: float = ALPHA,
+    power: float = POWER,
+    cap: int = 300,
+    strict: bool = False,
+    draw=None,
 ) -> int:
     """The fixed design of the same power, by the same simulation: the fewest model seeds n whose single
     look (the other with max(n, free_other) seeds; Welch at α two-sided) has `power` for "better" at a
-    difference of one margin; `strict`: and (TOST at α) for "equivalent" at none."""
+    difference of one margin; `strict`: and (TOST at α) for "equivalent" at none. Seeds are normal of
+    spread `sd`, or come from `draw(rng, shape)` (single_powers)."""
     # start at the normal-theory n (the TOST's for a strict design, the larger of the two), then walk to
     # the fewest n that passes: down while n - 1 passes, else up until n passes
     z = stats.norm.isf(alpha if strict else alpha / 2) + stats.norm.isf((1 - power) / 2 if strict else 1 - power)
     n = int(min(cap, max(2, round(2 * (z * sd / margin) ** 2))))
 
     def ok(k: int) -> bool:
-        both = single_powers(k, max(k, free_other), margin, sd, alpha)
+        both = single_powers(k, max(k, free_other), margin, sd, alpha, draw=draw)
         return (min(both) if strict else both[0]) >= power
 
     if ok(n):
@@ -312,14 +321,20 @@ def fixed_n(
     return n
 
 
-def single_powers(m: int, o: int, margin: float, sd: float, alpha: float = ALPHA, reps: int = 4000, seed: int = 1) -> tuple[float, float]:
-    """One look at m and o seeds, no sequential adjustment: (P(better | Δ = margin), P(equivalent | Δ = 0))."""
+def single_powers(
+    m: int, o: int, margin: float, sd: float, alpha: float = ALPHA, reps: int = 4000, seed: int = 1, draw=None
+) -> tuple[float, float]:
+    """One look at m and o seeds, no sequential adjustment: (P(better | Δ = margin), P(equivalent | Δ = 0)).
+    Seeds are normal of spread `sd`, or `draw(rng, shape)` of both sides (the model's shifted by Δ):
+    the replays' seeds resampled from a task's shipped ones have a fixed design of their own."""
     rng = np.random.default_rng(seed)
+    draw = draw or (lambda rng, shape: rng.normal(0, sd, shape))
     out = []
     for effect in (margin, 0.0):
-        a, b = rng.normal(effect, sd, (reps, m)), rng.normal(0, sd, (reps, o))
+        a, b = effect + draw(rng, (reps, m)), draw(rng, (reps, o))
         diff, se, df = (x[:, 0] for x in welch(a, b, np.array([m]), np.array([o])))
-        different = 2 * stats.t.sf(np.abs(diff) / se, df) < alpha
+        with np.errstate(divide="ignore", invalid="ignore"):  # resampled seeds may tie on both sides: no test
+            different = 2 * stats.t.sf(np.abs(diff) / se, df) < alpha
         equivalent = ~different & (np.abs(diff) + stats.t.isf(alpha, df) * se < margin)
         out.append(float(np.mean(different & (diff > 0) if effect else equivalent)))
     return out[0], out[1]
@@ -341,7 +356,7 @@ def spread_levels(sd_other: float, a: np.ndarray, n, free_other: int) -> np.ndar
     centred = a[:, : n.max()] - a[:, :1]  # shifted by a constant, for cumulative sums without cancellation
     s1, s2 = np.cumsum(centred, 1)[:, n[ok] - 1], np.cumsum(centred**2, 1)[:, n[ok] - 1]
     var = np.maximum(s2 - s1**2 / n[ok], 0) / (n[ok] - 1)
-    noisier = var / sd_other**2 > stats.f.isf(0.05, n[ok] - 1, free_other - 1)
+    noisier = var / sd_other**2 > stats.f.isf(RESIZE_LEVEL, n[ok] - 1, free_other - 1)
     with np.errstate(divide="ignore"):
         j = np.ceil(np.log(np.sqrt((var + sd_other**2) / 2) / sd_other) / np.log(GRID) - 1e-9)
     out[:, ok] = np.where(noisier, np.maximum(j, 0), 0)

@@ -44,6 +44,11 @@ def test_the_strict_design_has_both_powers_and_the_fixed_design_is_sized_by_the_
     assert min(sq.single_powers(n, max(n, 5), 1.33, 1.0)) >= 0.8 > min(sq.single_powers(n - 1, max(n - 1, 5), 1.33, 1.0))
     n = sq.fixed_n(1.33, 1.0, free_other=5)  # the default's yardstick: power for "better" only
     assert sq.single_powers(n, max(n, 5), 1.33, 1.0)[0] >= 0.8 > sq.single_powers(n - 1, max(n - 1, 5), 1.33, 1.0)[0]
+    # seeds of another law (the replays' resampled seeds): the same draws give the same powers, and a
+    # steadier law a shorter fixed design
+    normal = sq.single_powers(n, max(n, 5), 1.33, 1.0, draw=lambda rng, shape: rng.normal(0, 1.0, shape))
+    assert normal == pytest.approx(sq.single_powers(n, max(n, 5), 1.33, 1.0))
+    assert sq.fixed_n(1.33, 1.0, free_other=5, draw=lambda rng, shape: rng.normal(0, 0.8, shape)) < n
 
 
 def test_the_default_design_stops_futile_as_often_as_it_says_and_keeps_its_power_and_its_error():
