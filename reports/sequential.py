@@ -153,7 +153,9 @@ def welch(a: np.ndarray, b: np.ndarray, m: np.ndarray, o: np.ndarray) -> tuple[n
     with np.errstate(invalid="ignore", divide="ignore"):
         df = (var_a + var_b) ** 2 / (var_a**2 / df_a + var_b**2 / df_b)
     df = np.where(borrow_a, df_b, np.where(borrow_b, df_a, df))
-    df = np.where(m == 2, np.minimum(df, 1.0), df)  # Hsu's at 2 seeds (see above)
+    # Hsu's at 2 seeds (see above); min(m, o) - 1 is 1 only there: every schedule has o_k = max(m_k, free) ≥ m_k
+    # (an exact other, o = 1, is a value, not a sample)
+    df = np.where(m == 2, np.minimum(df, 1.0), df)
     return mean_a - mean_b, se, np.nan_to_num(df, nan=1.0)
 
 
