@@ -71,11 +71,12 @@ def test_until_decided_reaches_the_verdict_of_the_records(tmp_path, monkeypatch,
     assert "boundaries calibrated for the looks" in out and "look 1 at 2/30 seeds" in out  # all 30 recorded mlp seeds are free
     row = next(line for line in out.splitlines() if line.startswith("| digits | mlp |"))
     assert f"| {verdict} |" in row
+    assert "hold for two models whose seeds spread alike" in out  # the error rates' condition, stated with them
 
 
 @pytest.mark.parametrize("flags", [["--max-seeds", "500"], ["--max-seeds", "2"], ["--step", "0"]])
 def test_a_plan_out_of_range_is_refused_in_one_line_before_any_run(flags, tmp_path, capsys):
-    """Seeds from 100 on are tuning's, the first look is at 3: a plan outside that is one line, exit 2."""
+    """Seeds from 100 on are tuning's, the first look is at 2 and a plan has a second: a plan outside that is one line, exit 2."""
     code = bench(["compare", "mlp", "--problems", "digits", "--until-decided", "--results", str(tmp_path), *flags])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "3 ≤ --max-seeds ≤ 100 and --step ≥ 1" in err[0], err

@@ -262,7 +262,8 @@ def until_decided(args: argparse.Namespace, reg, tasks: list, against: list[str]
     print(
         f"better / worse: wrong ≤ {sq.ALPHA:.0%} of the time when the two are equal; equivalent: the interval lies inside ±margin, "
         f"wrong ≤ {sq.ALPHA:.0%} when they differ by one margin; futile: more seeds are unlikely to show a difference of one margin, "
-        f"which would stop here ≤ {sq.FUTILITY:.0%} of the time (docs/reproducibility.md)"
+        f"which would stop here ≤ {sq.FUTILITY:.0%} of the time. These rates hold for two models whose seeds spread alike; "
+        f"against a noisier {args.model} the replays erred more (docs/reproducibility.md)"
     )
     return 0
 
