@@ -74,10 +74,15 @@ def replay(
     return verdict, model + np.maximum(other - free, 0), model, last
 
 
+def trained(n_fixed: int, free: int) -> int:
+    """The seeds a user trains for the fixed design: n of the model and the other's beyond its free ones."""
+    return n_fixed + max(n_fixed - free, 0)
+
+
 def saving(row: tuple, n_fixed: int, free: int) -> tuple[float, float]:
     """(model seeds, seeds trained) saved against the fixed design of n_fixed model seeds, averaged over
     the null and the shifted replays of one scenario's row."""
-    return 1 - row[5] / n_fixed, 1 - (row[3] + row[4]) / 2 / (n_fixed + max(n_fixed - free, 0))
+    return 1 - row[5] / n_fixed, 1 - (row[3] + row[4]) / 2 / trained(n_fixed, free)
 
 
 def main() -> None:
@@ -148,7 +153,7 @@ def main() -> None:
         if not capped:
             saved.append([x for pair in savings for x in pair])
             room.append(n_fixed > sq.PILOT)  # a fixed design of 2 seeds leaves nothing to stop early for
-        fixed = f"{n_fixed} ({n_fixed + max(n_fixed - free, 0)}) \\| {n_fixed_rs} ({n_fixed_rs + max(n_fixed_rs - free, 0)})"
+        fixed = f"{n_fixed} ({trained(n_fixed, free)}) \\| {n_fixed_rs} ({trained(n_fixed_rs, free)})"
         shown = " | ".join(" \\| ".join(f"{round(s[j], 2) + 0.0:+.0%}" for s in savings) for j in (0, 1))
         print(
             f"| {tid} | {free} | {sd:.3g} | {margin:.3g} | {sq.PILOT} … {m_max} ({np.concatenate(lasts).min()}–{np.concatenate(lasts).max()}) | {nm[0]:.1%} \\| {rs[0]:.1%} | "

@@ -165,6 +165,18 @@ def test_a_side_whose_seeds_tie_borrows_the_other_sides_spread_and_degrees_of_fr
     assert se[0, 0] == 0  # tied against an exact value: no test either
 
 
+def test_two_seeds_of_a_noisier_model_take_hsu_s_one_degree_of_freedom():
+    """From 2 seeds the Welch-Satterthwaite degrees of freedom run high whenever the two lie close: 2 seeds
+    of a model 3× noisier than its opponent's 5 would be called different ~10 % of the time at α = 5 %.
+    Hsu's min(m, o) - 1 = 1 keeps it under α; from 3 seeds on, Welch's estimate stands."""
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(0, 3, (20_000, 3)), rng.normal(0, 1, (20_000, 5))
+    diff, se, df = sq.welch(a, b, np.array([2, 3]), np.array([5, 5]))
+    assert (df[:, 0] == 1).all() and (df[:, 1] > 1).all()
+    false = np.mean(2 * sq.stats.t.sf(np.abs(diff[:, 0]) / se[:, 0], df[:, 0]) < 0.05)
+    assert false <= 0.05, false
+
+
 def test_resampled_seeds_with_ties_keep_the_false_verdict_rate():
     """A model against itself, seeds resampled from 5 accuracies that take 4 values (mnist1d_mlp's
     shape): ties are frequent at the first looks, and false "better/worse" stay ≤ α (2 SE of 4,000
